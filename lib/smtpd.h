@@ -1,0 +1,82 @@
+/* smtpd.h - the SMTP and LMTP server engine: a pure state machine.
+ *
+ * Bytes read from the peer go in with smtpd_input(); replies to write back
+ * come out in a buffer, and everything the engine cannot do itself (decide on
+ * a sender or recipient, store message data, deliver) is asked of the
+ * embedding program through the hooks below.  No sockets, no files: the
+ * engine is tested by feeding it bytes (tests/transcripts).
+ *
+ * Commands are a table {verb, handler, states allowed, flags} as in Postfix's
+ * smtpd_cmd_table.  LMTP (RFC 2033) is this engine with LHLO instead of
+ * HELO/EHLO and one reply per accepted recipient after the final dot.  The
+ * SMTP modes (RFC 5321; the MTA and the MSA) share it.
+ *
+ * Message data reaches data_chunk un-dot-stuffed (RFC 5321 4.5.2) with CRLF
+ * line ends turned into LF, the form a Maildir or the queue stores.  Only
+ * CRLF.CRLF ends the data; a bare CR or LF anywhere in the data makes the
+ * message refused (550 5.6.0) after its end, never split into two (SMTP
+ * smuggling).  Lines longer than the limit are refused (RFC 5321 4.5.3.1). */
+#ifndef POCZTA_SMTPD_H
+#define POCZTA_SMTPD_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+#include "dsn.h"
+
+enum smtpd_mode {
+	SMTPD_LMTP,		/* RFC 2033 */
+	SMTPD_SMTP,		/* RFC 5321, port 25 */
+	SMTPD_SUBMISSION,	/* RFC 6409 */
+};
+
+struct smtpd_limits {
+	size_t max_line;	/* command and text line, with CRLF; 1000 per RFC 5321 4.5.3.1 */
+	unsigned long long max_message;	/* SIZE; 0: no limit */
+	size_t max_recipients;	/* per transaction; RFC 5321 4.5.3.1.8 says at least 100 */
+	int max_errors;		/* bad commands before 421 and close */
+};
+
+/* The actions the engine asks of its embedding program.  Each fills in out
+ * (ok, tempfail or permfail with an enhanced code and text); the engine turns
+ * it into the reply.  Any hook may be NULL: then the answer is ok. */
+struct smtpd_hooks {
+	void *ctx;
+	/* helo: the peer introduced itself (HELO, EHLO or LHLO) */
+	void (*helo)(void *ctx, const char *name, struct dsn *out);
+	/* mail: MAIL FROM:<sender> ("" is the null sender) with its ESMTP
+	 * parameters as given ("SIZE=123 BODY=8BITMIME"), possibly "" */
+	void (*mail)(void *ctx, const char *sender, const char *params, struct dsn *out);
+	/* rcpt: RCPT TO:<recipient> with its parameters */
+	void (*rcpt)(void *ctx, const char *rcpt, const char *params, struct dsn *out);
+	/* data_start: DATA was accepted for nrcpt recipients; open storage */
+	void (*data_start)(void *ctx, struct dsn *out);
+	/* data_chunk: message bytes, un-dot-stuffed, LF line ends */
+	void (*data_chunk)(void *ctx, const char *p, size_t n);
+	/* data_end: the final dot.  bad is NULL for a well-formed message, or
+	 * the reason it is refused (the hook must then discard what it stored).
+	 * out has one entry per accepted recipient, in RCPT order; in SMTP modes
+	 * only out[0] is used. */
+	void (*data_end)(void *ctx, const char *bad, struct dsn *out, size_t nrcpt);
+	/* reset: RSET, a new MAIL, or the end of the session: forget the
+	 * transaction (and anything stored for it that was not delivered) */
+	void (*reset)(void *ctx);
+};
+
+struct smtpd;
+
+/* smtpd_new - an engine for one session; hostname is announced in the
+ * greeting.  The caller frees it with smtpd_free. */
+struct smtpd *smtpd_new(enum smtpd_mode mode, const char *hostname,
+			const struct smtpd_limits *limits, const struct smtpd_hooks *hooks);
+void smtpd_free(struct smtpd *s);
+/* smtpd_greeting - append the 220 greeting to out */
+void smtpd_greeting(struct smtpd *s, struct buf *out);
+/* smtpd_input - feed n bytes from the peer; replies are appended to out.
+ * Returns false once the session is over (QUIT, 421): write out, then close. */
+bool smtpd_input(struct smtpd *s, const char *p, size_t n, struct buf *out);
+/* smtpd_timeout - the peer was idle too long: append 421 to out */
+void smtpd_timeout(struct smtpd *s, struct buf *out);
+/* smtpd_eof - the peer closed the connection (a transaction in progress is reset) */
+void smtpd_eof(struct smtpd *s);
+
+#endif
