@@ -1,0 +1,34 @@
+/* index.h - the notmuch index of delivered mail, written in batches.
+ *
+ * Delivery never waits on Xapian: once a message is durable in the Maildir the
+ * delivery agent drops a small note in a spool directory (index_enqueue) and
+ * makes sure an indexer will run soon (index_kick).  The indexer
+ * (index_drain) takes every note, indexes the messages of each Maildir in
+ * one notmuch transaction, and removes the notes.  A lost note loses no mail:
+ * index_rescan (poczta-ctl reindex) finds what the index lacks.
+ *
+ * Spool locks: SPOOL/.lock is held by whoever drains; SPOOL/.daemon by a
+ * long-running indexer (the LMTP listener) for its whole life; SPOOL/.kick by
+ * a forked indexer while it waits to batch. */
+#ifndef POCZTA_INDEX_H
+#define POCZTA_INDEX_H
+#include <stdbool.h>
+#include "buf.h"
+
+/* index_enqueue - note that path, a message in the Maildir root, wants
+ * indexing; tags are added when the message is new to the index (then the
+ * Maildir flags in its name are applied).  0 or -1 with errno. */
+int index_enqueue(const char *spool, const char *root, const char *path, char *const *tags);
+/* index_drain - index every noted message; returns how many were indexed, or
+ * -1 when a database could not be opened (its notes are kept, err says why) */
+int index_drain(const char *spool, struct buf *err);
+/* index_kick - see that spool is drained within about delay_ms: unless a
+ * daemon or a waiting indexer will, fork a detached one */
+void index_kick(const char *spool, int delay_ms);
+/* index_daemon_lock - hold SPOOL/.daemon for the caller's life; fd or -1 */
+int index_daemon_lock(const char *spool);
+/* index_rescan - add every message under the Maildir root (all folders) that
+ * the index lacks, with tags for new mail; returns how many, -1 on error */
+int index_rescan(const char *root, char *const *tags, struct buf *err);
+
+#endif
