@@ -296,19 +296,18 @@ int index_drain(const char *spool, struct buf *err)
 	return total;
 }
 
-/* index_spool_empty - whether no note waits */
-static bool index_spool_empty(const char *spool)
+bool index_pending(const char *spool)
 {
 	DIR *d = opendir(spool);
 	struct dirent *e;
-	bool empty = true;
+	bool pending = false;
 
-	while (d && empty && (e = readdir(d)) != NULL)
+	while (d && !pending && (e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.')
-			empty = false;
+			pending = true;
 	if (d)
 		closedir(d);
-	return empty;
+	return pending;
 }
 
 /* index_kicked - the detached indexer: wait to batch, then drain while notes come */
@@ -326,7 +325,7 @@ static void index_kicked(const char *spool, int delay_ms)
 	while ((lock = index_lock(spool, ".lock", LOCK_EX | LOCK_NB)) >= 0) {
 		int rc = index_drain(spool, &err);
 		close(lock);
-		if (rc < 0 || index_spool_empty(spool))
+		if (rc < 0 || !index_pending(spool))
 			break;
 	}
 	buf_free(&err);
@@ -335,13 +334,19 @@ static void index_kicked(const char *spool, int delay_ms)
 
 void index_kick(const char *spool, int delay_ms)
 {
-	int fd;
-	pid_t pid;
+	int fd = index_lock(spool, ".daemon", LOCK_SH | LOCK_NB);
 
-	fd = index_lock(spool, ".daemon", LOCK_SH | LOCK_NB);
 	if (fd < 0)
 		return;			/* the daemon drains every interval */
 	close(fd);
+	index_spawn(spool, delay_ms);
+}
+
+void index_spawn(const char *spool, int delay_ms)
+{
+	int fd;
+	pid_t pid;
+
 	fd = index_lock(spool, ".kick", LOCK_SH | LOCK_NB);
 	if (fd < 0)
 		return;			/* an indexer waits and has not listed yet */

@@ -25,6 +25,11 @@ int index_drain(const char *spool, struct buf *err);
 /* index_kick - see that spool is drained within about delay_ms: unless a
  * daemon or a waiting indexer will, fork a detached one */
 void index_kick(const char *spool, int delay_ms);
+/* index_spawn - fork a detached indexer now (no daemon check): the daemon's
+ * own way to drain without blocking its accept loop */
+void index_spawn(const char *spool, int delay_ms);
+/* index_pending - whether a note waits in spool */
+bool index_pending(const char *spool);
 /* index_daemon_lock - hold SPOOL/.daemon for the caller's life; fd or -1 */
 int index_daemon_lock(const char *spool);
 /* index_rescan - add every message under the Maildir root (all folders) that
