@@ -120,27 +120,36 @@ int mkdir_p(const char *path, mode_t mode)
 
 char *read_file(const char *path, size_t *len)
 {
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	int fd, saved;
-	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+	char *s;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	s = read_fd(fd, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return s;
+}
+
+char *read_fd(int fd, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	int saved;
+	ssize_t n;
+
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			saved = errno;
-			close(fd);
 			buf_free(&b);
 			errno = saved;
 			return NULL;
 		}
 		buf_append(&b, chunk, (size_t)n);
 	}
-	close(fd);
 	if (len)
 		*len = b.len;
 	return buf_detach(&b);

@@ -20,5 +20,8 @@ int mkdir_p(const char *path, mode_t mode);
 /* read_file - the whole of a small file, NUL-terminated, newly allocated;
  * NULL with errno on failure; *len set when len is not NULL */
 char *read_file(const char *path, size_t *len);
+/* read_fd - everything until EOF on fd, NUL-terminated, newly allocated;
+ * NULL with errno on a read error */
+char *read_fd(int fd, size_t *len);
 
 #endif
