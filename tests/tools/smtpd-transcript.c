@@ -180,7 +180,9 @@ static void tr_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcp
 		tr_note(t, "BUG: data_end for %zu recipients, %zu accepted", nrcpt, t->nrcpt);
 	t->in_data = false;
 	if (bad) {
-		tr_note(t, "message refused: %s (%zu bytes discarded)", bad, t->msg.len);
+		/* how much was handed on before the problem showed depends on
+		 * how the input was split: not printed */
+		tr_note(t, "message refused: %s", bad);
 		return;
 	}
 	tr_show(t);
@@ -355,7 +357,8 @@ static void tr_run(struct tr *t, FILE *f)
 		if (line[0] == '#')
 			continue;
 		if (line[0] == '!') {
-			tr_feed(t, pend.data, pend.len);
+			if (pend.len)
+				tr_feed(t, pend.data, pend.len);
 			buf_reset(&pend);
 			tr_directive(t, line);
 			continue;
