@@ -104,5 +104,39 @@ const char *conf_name(const struct conf *c, const char *section, size_t i);
 bool conf_parse_bool(const char *s, bool *out);
 bool conf_parse_size(const char *s, unsigned long long *out);
 bool conf_parse_duration(const char *s, long long *out);
+bool conf_parse_int(const char *s, long long *out);
+
+/* An ENDPOINT value: host:port, [v6addr]:port (host without brackets), or
+ * unix:/path. */
+struct conf_endpoint {
+	bool is_unix;
+	char host[256];		/* "127.0.0.1", "::1", "mail.example.org", "*" */
+	unsigned port;		/* 1..65535 */
+	char path[108];		/* for unix: */
+};
+bool conf_parse_endpoint(const char *s, struct conf_endpoint *out);
+
+/* conf_check_value - whether value suits opt's type; if not, why (one short
+ * phrase, translated) is appended to why when why is not NULL */
+bool conf_check_value(const struct conf_option *opt, const char *value,
+		      struct buf *why);
+
+/* conf_get_list - a LIST value split into its items: a newly allocated
+ * NULL-terminated array of newly allocated strings (conf_list_free frees it);
+ * *n is set to the count when n is not NULL.  An unset key gives an empty list. */
+char **conf_get_list(const struct conf *c, const char *section, const char *name,
+		     const char *key, size_t *n);
+char **conf_split_list(const char *s, size_t *n);
+void conf_list_free(char **list);
+/* conf_resolve_path - raw as a PATH value is resolved: "~" and "~/..." against
+ * $HOME, a relative path against conf_dir(c); newly allocated */
+char *conf_resolve_path(const struct conf *c, const char *raw);
+/* conf_line - the line of the file that sets key, 0 when it is not set */
+int conf_line(const struct conf *c, const char *section, const char *name,
+	      const char *key);
+/* conf_find_option - the schema's entry for section.key, NULL if none */
+const struct conf_option *conf_find_option(const struct conf_section_def *schema,
+					   const char *section, const char *key);
+const char *conf_type_name(enum conf_type t);
 
 #endif

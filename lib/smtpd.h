@@ -79,4 +79,24 @@ void smtpd_timeout(struct smtpd *s, struct buf *out);
 /* smtpd_eof - the peer closed the connection (a transaction in progress is reset) */
 void smtpd_eof(struct smtpd *s);
 
+/* Added with the engine.
+ *
+ * Limits: a field left at 0 takes the default (max_line 1000, max_recipients
+ * 100, max_errors 10); max_message 0 means no limit; limits may be NULL.
+ *
+ * STARTTLS (RFC 3207).  smtpd_offer_starttls makes EHLO announce it; with
+ * required, commands other than EHLO, HELO, LHLO, STARTTLS, NOOP, RSET and
+ * QUIT get 530 5.7.0 until TLS is on.  Once a STARTTLS was answered 220,
+ * smtpd_starttls_pending is true: the caller writes out, does the handshake,
+ * then calls smtpd_tls_started (or closes if the handshake failed).  Bytes
+ * the peer sent after the STARTTLS line, in the same smtpd_input call or
+ * before smtpd_tls_started, are discarded: they were sent in clear and must
+ * not be run as if they came over TLS (RFC 3207 5, CVE-2011-0411).
+ * For implicit TLS (RFC 8314) call smtpd_tls_started before the greeting. */
+void smtpd_offer_starttls(struct smtpd *s, bool required);
+bool smtpd_starttls_pending(const struct smtpd *s);
+/* smtpd_tls_started - the session is now under TLS: the engine forgets what
+ * the peer said before (the EHLO name), as RFC 3207 4.2 requires */
+void smtpd_tls_started(struct smtpd *s);
+
 #endif

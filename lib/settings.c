@@ -1,0 +1,125 @@
+/* settings.c - the whole poczta.conf schema, a typed table per section
+ * (NeoMutt's ConfigDef, Postfix's CONFIG_*_TABLE), from which poczta.conf(5)
+ * is checked; and the values derived from it (settings.h).
+ * Each agent adds its section here; the table is the one place a key exists. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "conf.h"
+#include "settings.h"
+#include "xalloc.h"
+
+static const struct conf_option global_options[] = {
+	{ "hostname", CONF_STRING, NULL,
+	  "this host's name in greetings and trace headers; unset: the system host name", NULL },
+	{ "domains", CONF_LIST, "localhost",
+	  "the local mail domains: mail to them is delivered here", NULL },
+	{ "user", CONF_STRING, NULL,
+	  "the default local user, who gets mail for an address no one else has", NULL },
+	{ "data_dir", CONF_PATH, "/var/lib/poczta",
+	  "where state lives: the queue, uid lists, the users file and run/ pid files", NULL },
+	{ "users_file", CONF_PATH, NULL,
+	  "the users file (name:password-hash:addresses); unset: DATA_DIR/users", NULL },
+	{ "log_file", CONF_PATH, NULL,
+	  "a file every agent appends its log to; unset: standard error only", NULL },
+	{ "run_user", CONF_STRING, "poczta",
+	  "the unprivileged user agents switch to when started as root", NULL },
+	{ "tls_cert", CONF_PATH, NULL,
+	  "the server certificate chain (PEM) for STARTTLS and implicit TLS", NULL },
+	{ "tls_key", CONF_PATH, NULL,
+	  "the private key (PEM) of tls_cert", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct conf_option mda_options[] = {
+	{ "maildir", CONF_PATH, "~/Maildir",
+	  "the Maildir mail is delivered to; %u stands for the recipient's user name", NULL },
+	{ "sieve", CONF_PATH, NULL,
+	  "a Sieve script run on each delivery (%u as in maildir); unset: no filtering", NULL },
+	{ "lmtp_listen", CONF_ENDPOINT, NULL,
+	  "where the LMTP server listens; unset: no LMTP listener", NULL },
+	{ "max_message_size", CONF_SIZE, "256m",
+	  "the largest message accepted for delivery", NULL },
+	{ "redirect_command", CONF_STRING, "/usr/sbin/sendmail -i",
+	  "the command (run without a shell) that sends mail on for a Sieve redirect", NULL },
+	{ "index", CONF_BOOL, "yes",
+	  "whether delivered mail is added to the notmuch index", NULL },
+	{ "new_tags", CONF_LIST, "inbox,unread",
+	  "the notmuch tags new mail gets", NULL },
+	{ "index_interval_ms", CONF_INT, "200",
+	  "how long delivered mail may wait to be indexed in one batch, in milliseconds", NULL },
+	{ "max_connections", CONF_INT, "20",
+	  "the most LMTP sessions served at once", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the LMTP dialogue line by line in the log", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const struct conf_section_def poczta_conf_schema[] = {
+	{ "global", false, global_options, "settings every program shares" },
+	{ "mda", false, mda_options, "the delivery agent, poczta-mda" },
+	{ NULL, false, NULL, NULL }
+};
+
+char *settings_hostname(const struct conf *c)
+{
+	const char *h = conf_get(c, "global", NULL, "hostname");
+	char name[HOST_NAME_MAX + 1];
+
+	if (h && *h)
+		return xstrdup(h);
+	if (gethostname(name, sizeof(name)) < 0 || name[0] == '\0')
+		return xstrdup("localhost");
+	name[sizeof(name) - 1] = '\0';
+	return xstrdup(name);
+}
+
+char *settings_data_dir(const struct conf *c)
+{
+	return conf_get_path(c, "global", NULL, "data_dir");
+}
+
+char *settings_run_dir(const struct conf *c)
+{
+	char *d = settings_data_dir(c);
+	char *r = xasprintf("%s/run", d);
+
+	free(d);
+	return r;
+}
+
+char *settings_users_file(const struct conf *c)
+{
+	char *d, *r;
+
+	if (conf_get(c, "global", NULL, "users_file"))
+		return conf_get_path(c, "global", NULL, "users_file");
+	d = settings_data_dir(c);
+	r = xasprintf("%s/users", d);
+	free(d);
+	return r;
+}
+
+char *settings_user_path(const struct conf *c, const char *section,
+			 const char *key, const char *user)
+{
+	const char *raw = conf_get(c, section, NULL, key);
+	struct buf b = BUF_INIT;
+	char *r;
+
+	if (raw == NULL)
+		return NULL;
+	for (; *raw; raw++) {
+		if (raw[0] == '%' && raw[1] == 'u')
+			buf_puts(&b, user), raw++;
+		else if (raw[0] == '%' && raw[1] == '%')
+			buf_putc(&b, '%'), raw++;
+		else
+			buf_putc(&b, *raw);
+	}
+	r = conf_resolve_path(c, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}

@@ -1,0 +1,24 @@
+/* settings.h - values derived from poczta.conf that more than one program
+ * needs: defaults that depend on other keys or on the system.  The schema
+ * itself, poczta_conf_schema, is declared in conf.h. */
+#ifndef POCZTA_SETTINGS_H
+#define POCZTA_SETTINGS_H
+#include "conf.h"
+
+/* settings_hostname - [global] hostname, else the system's host name;
+ * newly allocated */
+char *settings_hostname(const struct conf *c);
+/* settings_data_dir - [global] data_dir resolved; newly allocated */
+char *settings_data_dir(const struct conf *c);
+/* settings_run_dir - DATA_DIR/run, where pid files live; newly allocated */
+char *settings_run_dir(const struct conf *c);
+/* settings_users_file - [global] users_file, else DATA_DIR/users; newly
+ * allocated */
+char *settings_users_file(const struct conf *c);
+/* settings_user_path - a PATH key in which "%u" stands for user ("%%" for
+ * "%"), resolved like conf_get_path; newly allocated, NULL when unset.
+ * user must be a valid user name (users_name_ok): it may not hold '/'. */
+char *settings_user_path(const struct conf *c, const char *section,
+			 const char *key, const char *user);
+
+#endif

@@ -1,0 +1,374 @@
+/* test_smtpd.c - the SMTP/LMTP engine, for what transcripts show badly:
+ * bounded memory and streaming, partial input, the shape of every reply,
+ * the reset hook's calls and STARTTLS's discarding of pipelined bytes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "buf.h"
+#include "dsn.h"
+#include "smtpd.h"
+
+struct rec {
+	size_t chunks, bytes, resets, mails, ends;
+	struct buf msg;
+	const char *bad;
+};
+
+static void rec_mail(void *ctx, const char *s, const char *p, struct dsn *out)
+{
+	((struct rec *)ctx)->mails++;
+}
+
+static void rec_chunk(void *ctx, const char *p, size_t n)
+{
+	struct rec *r = ctx;
+
+	r->chunks++;
+	r->bytes += n;
+	if (r->msg.len < 4096)
+		buf_append(&r->msg, p, n);
+}
+
+/* rec_end - per recipient i: code 250, 452, 554 in turn, to see the order */
+static void rec_end(void *ctx, const char *bad, struct dsn *out, size_t n)
+{
+	struct rec *r = ctx;
+	size_t i;
+
+	r->ends++;
+	r->bad = bad;
+	for (i = 0; i < n; i++) {
+		if (i % 3 == 1)
+			dsn_set(&out[i], DSN_TEMPFAIL, "4.2.2", "r%zu full", i);
+		else if (i % 3 == 2)
+			dsn_set(&out[i], DSN_PERMFAIL, "5.3.0", "r%zu failed", i);
+		else
+			dsn_ok(&out[i], "r%zu ok", i);
+	}
+}
+
+static void rec_reset(void *ctx)
+{
+	((struct rec *)ctx)->resets++;
+}
+
+/* new_session - an engine with the recording hooks */
+static struct smtpd *new_session(enum smtpd_mode mode, struct rec *r,
+				 const struct smtpd_limits *lim)
+{
+	struct smtpd_hooks h = {
+		.ctx = r, .mail = rec_mail, .data_chunk = rec_chunk,
+		.data_end = rec_end, .reset = rec_reset,
+	};
+
+	memset(r, 0, sizeof(*r));
+	return smtpd_new(mode, "mx.test", lim, &h);
+}
+
+static bool feed(struct smtpd *s, const char *str, struct buf *out)
+{
+	return smtpd_input(s, str, strlen(str), out);
+}
+
+static void test_partial_line(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	assert_true(feed(s, "NOO", &out));
+	assert_int_equal(out.len, 0);
+	assert_true(feed(s, "P\r", &out));
+	assert_int_equal(out.len, 0);
+	assert_true(feed(s, "\nNOOP\r\nNO", &out));
+	assert_string_equal(buf_cstr(&out), "250 2.0.0 Ok\r\n250 2.0.0 Ok\r\n");
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+static void start_data(struct smtpd *s, int nrcpt, struct buf *out)
+{
+	int i;
+
+	feed(s, "LHLO c.test\r\nMAIL FROM:<a@a.test>\r\n", out);
+	for (i = 0; i < nrcpt; i++)
+		feed(s, "RCPT TO:<b@b.test>\r\n", out);
+	feed(s, "DATA\r\n", out);
+	assert_non_null(strstr(buf_cstr(out), "354 "));
+	buf_reset(out);
+}
+
+/* the text reaches data_chunk while it streams in, not at its end */
+static void test_streaming(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+	char line[100];
+	int i;
+
+	start_data(s, 1, &out);
+	memset(line, 'x', sizeof(line));
+	line[98] = '\r';
+	line[99] = '\n';
+	for (i = 0; i < 20000; i++)
+		assert_true(smtpd_input(s, line, sizeof(line), &out));
+	assert_int_equal(r.bytes, 20000 * 99);
+	assert_int_equal(out.len, 0);
+	feed(s, ".\r\n", &out);
+	assert_string_equal(buf_cstr(&out), "250 2.0.0 r0 ok\r\n");
+	assert_null(r.bad);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* over max_message, nothing more is handed on and the end gets 552 */
+static void test_max_message(void **state)
+{
+	struct smtpd_limits lim = { .max_message = 1000 };
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_SMTP, &r, &lim);
+	struct buf out = BUF_INIT;
+	int i;
+
+	feed(s, "EHLO c.test\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "250-SIZE 1000\r\n"));
+	buf_reset(&out);
+	feed(s, "MAIL FROM:<a@a.test>\r\nRCPT TO:<b@b.test>\r\nDATA\r\n", &out);
+	buf_reset(&out);
+	for (i = 0; i < 1000; i++)
+		feed(s, "0123456789\r\n", &out);
+	assert_true(r.bytes <= 1000);
+	feed(s, ".\r\n", &out);
+	assert_string_equal(buf_cstr(&out),
+			    "552 5.3.4 Error: message size exceeds fixed maximum message size\r\n");
+	assert_non_null(r.bad);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* a line without end is refused once and dropped, however long it is */
+static void test_endless_line(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+	char *junk = malloc(65536);
+	int i;
+
+	memset(junk, 'A', 65536);
+	for (i = 0; i < 160; i++)
+		assert_true(smtpd_input(s, junk, 65536, &out));
+	assert_string_equal(buf_cstr(&out), "500 5.5.2 Error: line too long\r\n");
+	buf_reset(&out);
+	feed(s, "AAAA\r\nNOOP\r\n", &out);
+	assert_string_equal(buf_cstr(&out), "250 2.0.0 Ok\r\n");
+	free(junk);
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* with default limits a command line is 1000 bytes with its CR LF */
+static void test_default_line_limit(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT, cmd = BUF_INIT;
+
+	buf_puts(&cmd, "NOOP ");
+	while (cmd.len < 998)
+		buf_putc(&cmd, 'x');
+	buf_puts(&cmd, "\r\n");
+	feed(s, cmd.data, &out);
+	assert_string_equal(buf_cstr(&out), "250 2.0.0 Ok\r\n");
+	buf_reset(&out);
+	buf_reset(&cmd);
+	buf_puts(&cmd, "NOOP ");
+	while (cmd.len < 999)
+		buf_putc(&cmd, 'x');
+	buf_puts(&cmd, "\r\n");
+	feed(s, cmd.data, &out);
+	assert_string_equal(buf_cstr(&out), "500 5.5.2 Error: line too long\r\n");
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&cmd);
+}
+
+/* check_replies - every line is "ddd" SP/- text CR LF; all but the greeting,
+ * HELO/EHLO/LHLO's and 354 carry an enhanced code of the same class
+ * (RFC 2034 3) */
+static void check_replies(const struct buf *out)
+{
+	const char *p = buf_cstr(out), *eol;
+	bool hello = false;
+
+	while (*p) {
+		eol = strstr(p, "\r\n");
+		assert_non_null(eol);
+		assert_true(eol - p >= 4);
+		assert_true(p[0] >= '2' && p[0] <= '5');
+		assert_true(p[3] == ' ' || p[3] == '-');
+		assert_null(memchr(p, '\n', (size_t)(eol - p)));
+		if (p[3] == '-' && strncmp(p, "250", 3) == 0)
+			hello = true;
+		if (!hello && strncmp(p, "220 mx", 6) != 0 && strncmp(p, "354", 3) != 0
+		    && strncmp(p, "250 mx.test", 11) != 0) {
+			assert_int_equal(p[4], p[0]);
+			assert_int_equal(p[5], '.');
+		}
+		if (p[3] == ' ')
+			hello = false;
+		p = eol + 2;
+	}
+}
+
+static void test_reply_shape(void **state)
+{
+	static const char *const dialogues[] = {
+		"LHLO c\r\nMAIL FROM:<a@b> SIZE=x\r\nMAIL FROM:<a@b> FOO\r\nRCPT TO:<x>\r\n",
+		"MAIL FROM:<a@b>\r\nHELO x\r\nEHLO x\r\nLHLO\r\nLHLO x\r\nVRFY x\r\nHELP\r\n",
+		"LHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<b@c>\r\nRCPT TO:<d@c>\r\nRCPT TO:<e@c>\r\n"
+		"DATA\r\nx\r\n.\r\nRSET x\r\nRSET\r\nSTARTTLS\r\nQUIT\r\n",
+		"LHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<b@c>\r\nDATA\r\na\nb\r\n.\r\n\r\n\x01\r\n",
+	};
+	struct rec r;
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(dialogues) / sizeof(dialogues[0]); i++) {
+		struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+		smtpd_greeting(s, &out);
+		feed(s, dialogues[i], &out);
+		smtpd_timeout(s, &out);
+		check_replies(&out);
+		buf_reset(&out);
+		smtpd_free(s);
+	}
+	buf_free(&out);
+}
+
+/* LMTP: one reply per recipient after the dot, in RCPT order */
+static void test_lmtp_order(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	start_data(s, 4, &out);
+	feed(s, "a\r\n.\r\n", &out);
+	assert_string_equal(buf_cstr(&out),
+			    "250 2.0.0 r0 ok\r\n452 4.2.2 r1 full\r\n"
+			    "554 5.3.0 r2 failed\r\n250 2.0.0 r3 ok\r\n");
+	assert_memory_equal(r.msg.data, "a\n", 2);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* reset: on RSET, on a MAIL after a transaction, once at eof and free */
+static void test_reset_calls(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	start_data(s, 1, &out);
+	feed(s, "x\r\n.\r\n", &out);
+	assert_int_equal(r.resets, 0);
+	feed(s, "MAIL FROM:<a@a.test>\r\n", &out);
+	assert_int_equal(r.resets, 1);
+	feed(s, "RSET\r\n", &out);
+	assert_int_equal(r.resets, 2);
+	feed(s, "MAIL FROM:<a@a.test>\r\nRCPT TO:<b@b.test>\r\nDATA\r\npartial", &out);
+	smtpd_eof(s);
+	assert_int_equal(r.resets, 3);
+	smtpd_free(s);
+	assert_int_equal(r.resets, 3);
+
+	s = new_session(SMTPD_LMTP, &r, NULL);
+	start_data(s, 1, &out);
+	smtpd_free(s);
+	assert_int_equal(r.resets, 1);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* no hooks at all: everything is accepted */
+static void test_null_hooks(void **state)
+{
+	struct smtpd *s = smtpd_new(SMTPD_SMTP, "mx.test", NULL, NULL);
+	struct buf out = BUF_INIT;
+
+	feed(s, "HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<b@b>\r\nDATA\r\nhi\r\n.\r\n", &out);
+	assert_string_equal(buf_cstr(&out),
+			    "250 mx.test\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
+			    "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued\r\n");
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* STARTTLS: what follows it in the same read never runs (CVE-2011-0411) */
+static void test_starttls_discard(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_SMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	smtpd_offer_starttls(s, false);
+	feed(s, "EHLO c\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "250-STARTTLS\r\n"));
+	buf_reset(&out);
+	assert_true(feed(s, "STARTTLS\r\nMAIL FROM:<evil@x>\r\n", &out));
+	assert_string_equal(buf_cstr(&out), "220 2.0.0 Ready to start TLS\r\n");
+	assert_true(smtpd_starttls_pending(s));
+	assert_true(feed(s, "RCPT TO:<evil@x>\r\n", &out));
+	assert_int_equal(r.mails, 0);
+	smtpd_tls_started(s);
+	assert_false(smtpd_starttls_pending(s));
+	buf_reset(&out);
+	feed(s, "MAIL FROM:<a@b>\r\nEHLO c\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "503 5.5.1"));
+	assert_null(strstr(buf_cstr(&out), "STARTTLS"));
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* after QUIT or 421 input is ignored and nothing more is said */
+static void test_closed(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	assert_false(feed(s, "QUIT\r\nNOOP\r\n", &out));
+	assert_string_equal(buf_cstr(&out), "221 2.0.0 Bye\r\n");
+	assert_false(feed(s, "NOOP\r\n", &out));
+	smtpd_timeout(s, &out);
+	assert_string_equal(buf_cstr(&out), "221 2.0.0 Bye\r\n");
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_partial_line),
+		cmocka_unit_test(test_streaming),
+		cmocka_unit_test(test_max_message),
+		cmocka_unit_test(test_endless_line),
+		cmocka_unit_test(test_default_line_limit),
+		cmocka_unit_test(test_reply_shape),
+		cmocka_unit_test(test_lmtp_order),
+		cmocka_unit_test(test_reset_calls),
+		cmocka_unit_test(test_null_hooks),
+		cmocka_unit_test(test_starttls_discard),
+		cmocka_unit_test(test_closed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
