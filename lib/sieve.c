@@ -104,6 +104,10 @@ struct sieve_script *sieve_compile(const char *text, size_t len, struct sieve_er
 	long n;
 
 	memset(err, 0, sizeof *err);
+	if (!text) {
+		text = "";
+		len = 0;
+	}
 	if (!sieve_compile_precheck(text, len, err))
 		return NULL;
 	n = sieve_ast_parse(text, len, &v, err);
