@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "i18n.h"
 #include "sieve_run.h"
 #include "xalloc.h"
 
@@ -39,7 +40,7 @@ void sieve_var_set(struct sieve_run *r, const char *name, const char *value, siz
 
 	if (!b) {
 		if (r->nvars >= SIEVE_MAX_VARS) {
-			sieve_run_fail(r, "too many variables (over %d)", SIEVE_MAX_VARS);
+			sieve_run_fail(r, _("too many variables (over %d)"), SIEVE_MAX_VARS);
 			return;
 		}
 		r->vars = xreallocarray(r->vars, r->nvars + 1, sizeof *r->vars);
