@@ -67,7 +67,7 @@ struct smtpd {
 	bool skip_line;		/* discarding the rest of an overlong line */
 	bool need_reset;	/* the reset hook has something to forget */
 	int errors;		/* protocol errors so far (max_errors) */
-	bool esmtp;		/* EHLO/LHLO rather than HELO */
+	bool esmtp;		/* EHLO/LHLO rather than HELO: AUTH and BDAT will need it */
 	/* the transaction: accepted recipients, in RCPT order */
 	char **rcpt;
 	size_t nrcpt;
