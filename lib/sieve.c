@@ -8,6 +8,13 @@
 #include "sieve_lex.h"
 #include "xalloc.h"
 
+void *sieve_grow(void *v, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		return xreallocarray(v, n ? 2 * n : 1, size);
+	return v;
+}
+
 void sieve_test_free(struct sieve_test *t)
 {
 	size_t i;
@@ -97,6 +104,10 @@ struct sieve_script *sieve_compile(const char *text, size_t len, struct sieve_er
 	long n;
 
 	memset(err, 0, sizeof *err);
+	if (!text) {
+		text = "";
+		len = 0;
+	}
 	if (!sieve_compile_precheck(text, len, err))
 		return NULL;
 	n = sieve_ast_parse(text, len, &v, err);

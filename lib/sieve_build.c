@@ -166,6 +166,30 @@ static const struct build_spec *build_find(const struct build_spec *t,
 	return NULL;
 }
 
+/* build_tag_param - the string (list) after a tag such as :comparator,
+ * :flags or :content, at n->args[i] */
+static bool build_tag_param(struct build *b, const struct sieve_node *n, size_t i,
+			    const struct build_tag *t, struct build_opts *o)
+{
+	const struct sieve_arg *a = &n->args[i - 1];
+	const struct sieve_arg *p = i < n->nargs ? &n->args[i] : NULL;
+
+	if (!p || (p->type != SIEVE_ARG_STRING && !(t->arg == 'L' && p->type == SIEVE_ARG_LIST)))
+		return build_fail(b, a->line, a->column, _("tag :%s needs a string argument"), a->tag);
+	if (t->group == G_FLAGS) {
+		o->flags = p;
+	} else if (t->group == G_BODY) {
+		o->types = p;
+	} else if (strcasecmp(p->list.v[0], "i;octet") == 0) {
+		o->cmp = SIEVE_CMP_OCTET;
+	} else if (strcasecmp(p->list.v[0], "i;ascii-casemap") != 0) {
+		/* RFC 5228 2.7.3: an unknown comparator is an error */
+		return build_fail(b, p->line, p->column,
+				  _("comparator \"%s\" is not supported"), p->list.v[0]);
+	}
+	return true;
+}
+
 /* build_tag - apply one tagged argument (and its parameter) to o; *i moves
  * past what was used */
 static bool build_tag(struct build *b, const struct sieve_node *n,
@@ -186,26 +210,8 @@ static bool build_tag(struct build *b, const struct sieve_node *n,
 	if (o->seen & t->group)
 		return build_fail(b, a->line, a->column, _("conflicting or repeated tag :%s"), a->tag);
 	o->seen |= t->group;
-	if (t->arg) {
-		const struct sieve_arg *p = *i + 1 < n->nargs ? &n->args[*i + 1] : NULL;
-
-		if (!p || (p->type != SIEVE_ARG_STRING &&
-			   !(t->arg == 'L' && p->type == SIEVE_ARG_LIST)))
-			return build_fail(b, a->line, a->column,
-					  _("tag :%s needs a string argument"), a->tag);
-		++*i;
-		if (t->group == G_CMP) {
-			if (strcasecmp(p->list.v[0], "i;octet") == 0)
-				o->cmp = SIEVE_CMP_OCTET;
-			else if (strcasecmp(p->list.v[0], "i;ascii-casemap") != 0)
-				return build_fail(b, p->line, p->column,
-						  _("comparator \"%s\" is not supported"), p->list.v[0]);
-		} else if (t->group == G_FLAGS) {
-			o->flags = p;
-		} else {
-			o->types = p;
-		}
-	}
+	if (t->arg && !build_tag_param(b, n, ++*i, t, o))
+		return false;
 	switch (t->group) {
 	case G_MATCH: o->mt = t->value; break;
 	case G_PART: o->part = t->value; break;

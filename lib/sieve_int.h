@@ -119,6 +119,9 @@ struct sieve_script {
 };
 
 /* sieve.c */
+/* sieve_grow - v resized, if needed, to take element n (of size bytes):
+ * capacity doubles, so appending n elements costs O(n) */
+void *sieve_grow(void *v, size_t n, size_t size);
 void sieve_block_free(struct sieve_block *b);
 void sieve_test_free(struct sieve_test *t);
 

@@ -109,7 +109,7 @@ void sieve_msg_decode(const char *v, size_t n, struct buf *out)
 /* msg_addr_add - append a copy of s to the NULL-terminated array *a */
 static void msg_addr_add(char ***a, size_t *n, const char *s)
 {
-	*a = xreallocarray(*a, *n + 2, sizeof **a);
+	*a = sieve_grow(*a, *n + 1, sizeof **a);
 	(*a)[(*n)++] = xstrdup(s);
 	(*a)[*n] = NULL;
 }

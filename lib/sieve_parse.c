@@ -77,7 +77,7 @@ void sieve_ast_free_list(struct sieve_node *v, size_t n)
 /* parse_strlist_add - append s (taken over) to l */
 static void parse_strlist_add(struct sieve_strlist *l, char *s)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v = sieve_grow(l->v, l->n, sizeof *l->v);
 	l->v[l->n++] = s;
 }
 
@@ -133,7 +133,7 @@ static bool parse_argument(struct parser *p, struct sieve_arg *a)
 /* parse_node_add - a new zeroed node at the end of *v */
 static struct sieve_node *parse_node_add(struct sieve_node **v, size_t *n)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	*v = sieve_grow(*v, *n, sizeof **v);
 	memset(&(*v)[*n], 0, sizeof **v);
 	return &(*v)[(*n)++];
 }
@@ -165,7 +165,7 @@ static bool parse_arguments(struct parser *p, struct sieve_node *n)
 		if (t != SIEVE_TOK_TAG && t != SIEVE_TOK_NUMBER &&
 		    t != SIEVE_TOK_STRING && t != SIEVE_TOK_LBRACKET)
 			break;
-		n->args = xreallocarray(n->args, n->nargs + 1, sizeof *n->args);
+		n->args = sieve_grow(n->args, n->nargs, sizeof *n->args);
 		n->nargs++;
 		if (!parse_argument(p, &n->args[n->nargs - 1]))
 			return false;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "i18n.h"
 #include "sieve_run.h"
 #include "xalloc.h"
 
@@ -39,7 +40,7 @@ void sieve_var_set(struct sieve_run *r, const char *name, const char *value, siz
 
 	if (!b) {
 		if (r->nvars >= SIEVE_MAX_VARS) {
-			sieve_run_fail(r, "too many variables (over %d)", SIEVE_MAX_VARS);
+			sieve_run_fail(r, _("too many variables (over %d)"), SIEVE_MAX_VARS);
 			return;
 		}
 		r->vars = xreallocarray(r->vars, r->nvars + 1, sizeof *r->vars);
@@ -91,29 +92,31 @@ static const struct buf *vars_ref(struct sieve_run *r, const char *s, size_t *us
 {
 	static const struct buf empty = BUF_INIT;
 	const char *p = s + 2, *e = p;
+	const struct buf *v;
 	char name[130];
-	bool digits = true;
+	size_t n;
 
 	while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
-	       (*e >= '0' && *e <= '9') || *e == '_') {
-		digits = digits && *e >= '0' && *e <= '9';
+	       (*e >= '0' && *e <= '9') || *e == '_')
 		e++;
-	}
-	if (*e != '}' || e == p || e - p >= (long)sizeof name)
+	n = (size_t)(e - p);
+	if (*e != '}' || n == 0 || n >= sizeof name)
 		return NULL;
-	*used = (size_t)(e + 1 - s);
-	memcpy(name, p, (size_t)(e - p));
-	name[e - p] = '\0';
-	if (digits) {
-		while (name[0] == '0' && name[1])
-			memmove(name, name + 1, strlen(name));
-		if (strlen(name) == 1 && name[0] - '0' < r->nmatch)
-			return &r->match[name[0] - '0'];
+	*used = n + 3;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	if (strspn(name, "0123456789") == n) {
+		/* RFC 5229 3.2: ${0}..${9}; leading zeros allowed, others empty */
+		p = name + strspn(name, "0");
+		if (*p == '\0')
+			p--;
+		if (p[0] && !p[1] && p[0] - '0' < r->nmatch)
+			return &r->match[p[0] - '0'];
 		return &empty;
 	}
 	if (!sieve_check_varname(name))
 		return NULL;
-	const struct buf *v = sieve_var_get(r, name);
+	v = sieve_var_get(r, name);
 	return v ? v : &empty;
 }
 

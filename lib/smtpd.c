@@ -117,17 +117,20 @@ static bool smtpd_dsn_code_ok(const struct dsn *d)
 	return d->code[0] == cls[d->status];
 }
 
-/* smtpd_reply_dsn - the reply for a hook's answer.  A hook that broke the
- * dsn contract gets a temporary failure rather than a lie to the peer. */
+/* smtpd_hook_done - check a hook's answer before the engine acts on it: one
+ * that broke the dsn contract becomes a temporary failure, rather than a
+ * reply that says one thing while the engine does another */
+void smtpd_hook_done(struct dsn *d)
+{
+	if (smtpd_dsn_code_ok(d))
+		return;
+	msg_warnx("smtpd: hook returned status=%d code=%.16s", (int)d->status, d->code);
+	dsn_set(d, DSN_TEMPFAIL, "4.3.0", "internal error: bad status from hook");
+}
+
+/* smtpd_reply_dsn - the reply for a hook's answer (checked by smtpd_hook_done) */
 void smtpd_reply_dsn(struct smtpd *s, const struct dsn *d)
 {
-	struct dsn fixed;
-
-	if (!smtpd_dsn_code_ok(d)) {
-		dsn_set(&fixed, DSN_TEMPFAIL, "4.3.0", "internal error: bad status from hook");
-		msg_warnx("smtpd: hook returned status=%d code=%.16s", (int)d->status, d->code);
-		d = &fixed;
-	}
 	smtpd_reply(s, dsn_smtp_code(d), d->code, "%s", d->text[0] ? d->text : "Ok");
 }
 

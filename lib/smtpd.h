@@ -83,6 +83,15 @@ void smtpd_eof(struct smtpd *s);
  *
  * Limits: a field left at 0 takes the default (max_line 1000, max_recipients
  * 100, max_errors 10); max_message 0 means no limit; limits may be NULL.
+ * max_line under 16 is taken as 16.  max_errors counts the engine's own
+ * 500, 501, 502, 503, 530 and 555 replies, not the hooks' refusals.
+ *
+ * The reset hook runs on every RSET, and otherwise once for each MAIL the
+ * mail hook saw: at the next MAIL, HELO/EHLO/LHLO or STARTTLS, or at
+ * smtpd_eof / smtpd_free, whichever comes first; not right after data_end.
+ *
+ * After QUIT, a 421 or smtpd_eof, smtpd_input ignores its input and returns
+ * false.  Replies are not translated: they are protocol text.
  *
  * STARTTLS (RFC 3207).  smtpd_offer_starttls makes EHLO announce it; with
  * required, commands other than EHLO, HELO, LHLO, STARTTLS, NOOP, RSET and

@@ -162,6 +162,7 @@ static bool smtpd_cmd_hello(struct smtpd *s, const char *name)
 	dsn_ok(&d, "%s", s->hostname);
 	if (s->hooks.helo)
 		s->hooks.helo(s->hooks.ctx, name, &d);
+	smtpd_hook_done(&d);
 	if (d.status != DSN_OK) {
 		smtpd_enter_state(s, SMTPD_S_INIT);
 		smtpd_reply_dsn(s, &d);
@@ -225,6 +226,7 @@ static void smtpd_cmd_mail(struct smtpd *s, char *arg)
 	dsn_set(&d, DSN_OK, "2.1.0", "Ok");
 	if (s->hooks.mail)
 		s->hooks.mail(s->hooks.ctx, addr, params, &d);
+	smtpd_hook_done(&d);
 	if (d.status == DSN_OK)
 		smtpd_enter_state(s, SMTPD_S_MAIL);
 	smtpd_reply_dsn(s, &d);
@@ -250,6 +252,7 @@ static void smtpd_cmd_rcpt(struct smtpd *s, char *arg)
 	dsn_set(&d, DSN_OK, "2.1.5", "Ok");
 	if (s->hooks.rcpt)
 		s->hooks.rcpt(s->hooks.ctx, addr, params, &d);
+	smtpd_hook_done(&d);
 	if (d.status == DSN_OK) {
 		s->rcpt[s->nrcpt++] = xstrdup(addr);
 		smtpd_enter_state(s, SMTPD_S_RCPT);
@@ -265,6 +268,7 @@ static void smtpd_cmd_data(struct smtpd *s, char *arg)
 	dsn_set(&d, DSN_OK, "2.0.0", "Ok");
 	if (s->hooks.data_start)
 		s->hooks.data_start(s->hooks.ctx, &d);
+	smtpd_hook_done(&d);
 	if (d.status != DSN_OK) {
 		smtpd_reply_dsn(s, &d);
 		return;

@@ -138,11 +138,12 @@ static bool smtpd_data_byte(struct smtpd *s, unsigned char c)
 
 /* smtpd_data_reply - the replies after the final dot: one per accepted
  * recipient in RCPT order in LMTP (RFC 2033 4.2), one in SMTP */
-static void smtpd_data_reply(struct smtpd *s, const struct dsn *out)
+static void smtpd_data_reply(struct smtpd *s, struct dsn *out)
 {
 	size_t i, n = s->mode == SMTPD_LMTP ? s->nrcpt : 1;
 
 	for (i = 0; i < n; i++) {
+		smtpd_hook_done(&out[i]);
 		if (s->data.bad.code)
 			smtpd_reply(s, s->data.bad.code, s->data.bad.enh, "Error: %s", s->data.bad.text);
 		else

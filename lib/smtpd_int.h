@@ -67,7 +67,7 @@ struct smtpd {
 	bool skip_line;		/* discarding the rest of an overlong line */
 	bool need_reset;	/* the reset hook has something to forget */
 	int errors;		/* protocol errors so far (max_errors) */
-	bool esmtp;		/* EHLO/LHLO rather than HELO */
+	bool esmtp;		/* EHLO/LHLO rather than HELO: AUTH and BDAT will need it */
 	/* the transaction: accepted recipients, in RCPT order */
 	char **rcpt;
 	size_t nrcpt;
@@ -81,6 +81,7 @@ void smtpd_enter_state(struct smtpd *s, enum smtpd_state st);
 void smtpd_reply(struct smtpd *s, int code, const char *enh, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void smtpd_reply_line(struct smtpd *s, int code, bool more, const char *text);
+void smtpd_hook_done(struct dsn *d);
 void smtpd_reply_dsn(struct smtpd *s, const struct dsn *d);
 void smtpd_reply_rep(struct smtpd *s, const struct smtpd_rep *r);
 void smtpd_rep_set(struct smtpd_rep *r, int code, const char *enh, const char *fmt, ...)

@@ -827,6 +827,27 @@ static void test_variable_growth_capped(void **state)
 	buf_free(&b);
 }
 
+static void test_variable_count_limit(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct sieve_result r;
+	int i;
+
+	buf_puts(&b, "require \"variables\";\n");
+	for (i = 0; i < 255; i++)
+		buf_printf(&b, "set \"v%d\" \"x\";\n", i);
+	buf_puts(&b, "discard;\n");
+	assert_int_equal(run_script(b.data, msg_coyote, strlen(msg_coyote), &r), 0);
+	assert_int_equal(r.actions[0].type, SIEVE_DISCARD);
+	sieve_result_free(&r);
+	buf_puts(&b, "set \"one_more\" \"x\";\n");
+	assert_int_equal(run_script(b.data, msg_coyote, strlen(msg_coyote), &r), -1);
+	assert_true(r.implicit_keep);
+	assert_non_null(strstr(r.error, "variables"));
+	sieve_result_free(&r);
+	buf_free(&b);
+}
+
 static void test_describe(void **state)
 {
 	const char *script =
@@ -915,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_nul_into_folder),
 		cmocka_unit_test(test_nul_in_script),
 		cmocka_unit_test(test_variable_growth_capped),
+		cmocka_unit_test(test_variable_count_limit),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_large_message),
 	};

@@ -249,6 +249,7 @@ static void test_reply_shape(void **state)
 		check_replies(&out);
 		buf_reset(&out);
 		smtpd_free(s);
+		buf_free(&r.msg);
 	}
 	buf_free(&out);
 }
@@ -290,6 +291,7 @@ static void test_reset_calls(void **state)
 	assert_int_equal(r.resets, 3);
 	smtpd_free(s);
 	assert_int_equal(r.resets, 3);
+	buf_free(&r.msg);
 
 	s = new_session(SMTPD_LMTP, &r, NULL);
 	start_data(s, 1, &out);
