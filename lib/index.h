@@ -19,15 +19,23 @@
  * indexing; tags are added when the message is new to the index (then the
  * Maildir flags in its name are applied).  0 or -1 with errno. */
 int index_enqueue(const char *spool, const char *root, const char *path, char *const *tags);
-/* index_drain - index every noted message; returns how many were indexed, or
+/* index_drain (index_db.c, with index_rescan and index_run: these link
+ * notmuch) - index every noted message; returns how many were indexed, or
  * -1 when a database could not be opened (its notes are kept, err says why) */
 int index_drain(const char *spool, struct buf *err);
 /* index_kick - see that spool is drained within about delay_ms: unless a
- * daemon or a waiting indexer will, fork a detached one */
-void index_kick(const char *spool, int delay_ms);
+ * daemon or a waiting indexer will, start the program indexer (poczta-index)
+ * detached, as "poczta-index --wait MS --drain SPOOL" */
+void index_kick(const char *spool, int delay_ms, const char *indexer);
 /* index_spawn - fork a detached indexer now (no daemon check): the daemon's
  * own way to drain without blocking its accept loop */
-void index_spawn(const char *spool, int delay_ms);
+void index_spawn(const char *spool, int delay_ms, const char *indexer);
+/* index_run - the indexer's work: wait delay_ms to gather a batch (unless
+ * another indexer already waits), then drain while notes keep coming and no
+ * other indexer holds the spool; 0, or -1 when a database failed (logged) */
+int index_run(const char *spool, int delay_ms);
+/* index_lock - open SPOOL/name (created) and flock(2) it with op; fd or -1 */
+int index_lock(const char *spool, const char *name, int op);
 /* index_pending - whether a note waits in spool */
 bool index_pending(const char *spool);
 /* index_daemon_lock - hold SPOOL/.daemon for the caller's life; fd or -1 */

@@ -1,0 +1,336 @@
+/* index_db.c - the notmuch side of the index: reading the notes, indexing
+ * them one transaction per Maildir, and finding what a lost note left out.
+ * Linked by poczta-index and poczta-ctl, never by the delivery agents. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <notmuch.h>
+#include "buf.h"
+#include "fsutil.h"
+#include "index.h"
+#include "xalloc.h"
+
+#define INDEX_BATCH 5000	/* notes taken in one drain pass */
+
+struct index_note {
+	char *file;		/* the note's name in the spool */
+	char *root;
+	char *path;
+	char *tags;		/* space separated */
+};
+
+
+static void index_note_free(struct index_note *n)
+{
+	free(n->file);
+	free(n->root);
+	free(n->path);
+	free(n->tags);
+}
+
+/* index_note_read - parse one note; false if it is not a note (removed) */
+static bool index_note_read(const char *spool, const char *file, struct index_note *n)
+{
+	char *p = xasprintf("%s/%s", spool, file);
+	char *text = read_file(p, NULL), *nl1, *nl2, *nl3;
+
+	free(p);
+	memset(n, 0, sizeof(*n));
+	if (text == NULL || (nl1 = strchr(text, '\n')) == NULL ||
+	    (nl2 = strchr(nl1 + 1, '\n')) == NULL || (nl3 = strchr(nl2 + 1, '\n')) == NULL) {
+		free(text);
+		return false;
+	}
+	*nl1 = *nl2 = *nl3 = '\0';
+	n->file = xstrdup(file);
+	n->root = xstrdup(text);
+	n->path = xstrdup(nl1 + 1);
+	n->tags = xstrdup(nl2 + 1);
+	free(text);
+	return true;
+}
+
+static int index_cmp(const void *a, const void *b)
+{
+	const struct index_note *x = a, *y = b;
+	int c = strcmp(x->root, y->root);
+	return c ? c : strcmp(x->file, y->file);
+}
+
+/* index_collect - up to INDEX_BATCH notes, sorted by Maildir then age */
+static size_t index_collect(const char *spool, struct index_note **out)
+{
+	DIR *d = opendir(spool);
+	struct dirent *e;
+	struct index_note *notes = NULL;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while (n < INDEX_BATCH && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		notes = xreallocarray(notes, n + 1, sizeof(*notes));
+		if (index_note_read(spool, e->d_name, &notes[n]))
+			n++;
+		else {
+			char *p = xasprintf("%s/%s", spool, e->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(notes, n, sizeof(*notes), index_cmp);
+	*out = notes;
+	return n;
+}
+
+/* index_find_moved - where a message is now if a reader moved it from new/ to
+ * cur/ (or changed its flags) before it was indexed; newly allocated or NULL */
+static char *index_find_moved(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *folder, *base, *found = NULL;
+	static const char *const subs[] = { "cur", "new" };
+	size_t i, blen;
+
+	if (slash == NULL || slash - path < 4)
+		return NULL;
+	folder = xstrndup(path, (size_t)(slash - path - 4));	/* strip "/new" or "/cur" */
+	base = xstrdup(slash + 1);
+	blen = strcspn(base, ":");
+	for (i = 0; i < 2 && found == NULL; i++) {
+		char *dir = xasprintf("%s/%s", folder, subs[i]);
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && found == NULL && (e = readdir(d)) != NULL)
+			if (strncmp(e->d_name, base, blen) == 0 &&
+			    (e->d_name[blen] == ':' || e->d_name[blen] == '\0'))
+				found = xasprintf("%s/%s", dir, e->d_name);
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+	free(folder);
+	free(base);
+	return found;
+}
+
+/* index_open - the notmuch database of a Maildir, created when missing;
+ * opened without reading any notmuch configuration file */
+static notmuch_database_t *index_open(const char *root, struct buf *err)
+{
+	notmuch_database_t *db = NULL;
+	char *msg = NULL;
+	char *xapian = xasprintf("%s/.notmuch", root);
+	struct stat st;
+	notmuch_status_t s;
+
+	if (stat(xapian, &st) < 0)
+		s = notmuch_database_create_with_config(root, "", NULL, &db, &msg);
+	else
+		s = notmuch_database_open_with_config(root, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
+						      NULL, &db, &msg);
+	free(xapian);
+	if (s != NOTMUCH_STATUS_SUCCESS) {
+		buf_printf(err, "notmuch database %s: %s", root,
+			   msg ? msg : notmuch_status_to_string(s));
+		free(msg);
+		return NULL;
+	}
+	free(msg);
+	return db;
+}
+
+/* index_add_tags - tag a message new to the index, then apply its Maildir flags */
+static void index_add_tags(notmuch_message_t *m, const char *tags, bool is_new)
+{
+	char *copy = xstrdup(tags), *save = NULL, *t;
+
+	notmuch_message_freeze(m);
+	if (is_new)
+		for (t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			notmuch_message_add_tag(m, t);
+	notmuch_message_maildir_flags_to_tags(m);
+	notmuch_message_thaw(m);
+	free(copy);
+}
+
+/* index_file - index one file; 1 if indexed, 0 if gone, -1 on error */
+static int index_file(notmuch_database_t *db, const char *path, const char *tags)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t s;
+	char *moved = NULL;
+
+	if (access(path, F_OK) < 0) {
+		moved = index_find_moved(path);
+		if (moved == NULL)
+			return 0;	/* deleted before it was indexed */
+		path = moved;
+	}
+	s = notmuch_database_index_file(db, path, NULL, &m);
+	free(moved);
+	if (s != NOTMUCH_STATUS_SUCCESS && s != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
+		return s == NOTMUCH_STATUS_FILE_NOT_EMAIL ? 0 : -1;
+	index_add_tags(m, tags, s == NOTMUCH_STATUS_SUCCESS);
+	notmuch_message_destroy(m);
+	return 1;
+}
+
+/* index_batch - notes[0..n) all of one Maildir, in one transaction; returns
+ * how many were indexed or -1 (notes kept) */
+static int index_batch(const char *spool, struct index_note *notes, size_t n, struct buf *err)
+{
+	notmuch_database_t *db = index_open(notes[0].root, err);
+	size_t i;
+	int count = 0;
+
+	if (db == NULL)
+		return -1;
+	notmuch_database_begin_atomic(db);
+	for (i = 0; i < n; i++)
+		if (index_file(db, notes[i].path, notes[i].tags) > 0)
+			count++;
+	notmuch_database_end_atomic(db);
+	if (notmuch_database_close(db) != NOTMUCH_STATUS_SUCCESS) {
+		notmuch_database_destroy(db);
+		buf_printf(err, "notmuch database %s: commit failed", notes[0].root);
+		return -1;
+	}
+	notmuch_database_destroy(db);
+	for (i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s", spool, notes[i].file);
+		unlink(p);
+		free(p);
+	}
+	return count;
+}
+
+int index_drain(const char *spool, struct buf *err)
+{
+	struct index_note *notes;
+	size_t n, i, start;
+	int total = 0, rc, failed = 0;
+
+	while ((n = index_collect(spool, &notes)) > 0) {
+		for (start = 0; start < n; start = i) {
+			for (i = start; i < n && strcmp(notes[i].root, notes[start].root) == 0; i++)
+				;
+			rc = index_batch(spool, notes + start, i - start, err);
+			if (rc < 0)
+				failed = 1;
+			else
+				total += rc;
+		}
+		for (i = 0; i < n; i++)
+			index_note_free(&notes[i]);
+		free(notes);
+		if (failed)
+			return -1;
+	}
+	return total;
+}
+
+/* index_rescan_dir - index the files of FOLDER/sub that db lacks */
+static int index_rescan_dir(notmuch_database_t *db, const char *folder, const char *sub,
+			    const char *tags)
+{
+	char *dir = xasprintf("%s/%s", folder, sub);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int count = 0;
+
+	while (d && (e = readdir(d)) != NULL) {
+		notmuch_message_t *m = NULL;
+		char *path;
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (notmuch_database_find_message_by_filename(db, path, &m) == NOTMUCH_STATUS_SUCCESS &&
+		    m == NULL && index_file(db, path, tags) > 0)
+			count++;
+		if (m)
+			notmuch_message_destroy(m);
+		free(path);
+		if (count && count % 1000 == 0) {	/* commit in batches */
+			notmuch_database_end_atomic(db);
+			notmuch_database_begin_atomic(db);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return count;
+}
+
+/* index_rescan_folder - cur/ and new/ of one folder */
+static int index_rescan_folder(notmuch_database_t *db, const char *folder, const char *tags)
+{
+	return index_rescan_dir(db, folder, "cur", tags) + index_rescan_dir(db, folder, "new", tags);
+}
+
+int index_rescan(const char *root, char *const *tags, struct buf *err)
+{
+	notmuch_database_t *db = index_open(root, err);
+	struct buf t = BUF_INIT;
+	DIR *d;
+	struct dirent *e;
+	int count;
+
+	if (db == NULL)
+		return -1;
+	for (; tags && *tags; tags++)
+		buf_printf(&t, "%s%s", *tags, tags[1] ? " " : "");
+	notmuch_database_begin_atomic(db);
+	count = index_rescan_folder(db, root, buf_cstr(&t));
+	d = opendir(root);
+	while (d && (e = readdir(d)) != NULL) {
+		/* Maildir++ subfolders are ROOT/.NAME; .notmuch is the index itself */
+		if (e->d_name[0] != '.' || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, ".notmuch") == 0)
+			continue;
+		char *folder = xasprintf("%s/%s", root, e->d_name);
+		count += index_rescan_folder(db, folder, buf_cstr(&t));
+		free(folder);
+	}
+	if (d)
+		closedir(d);
+	notmuch_database_end_atomic(db);
+	notmuch_database_close(db);
+	notmuch_database_destroy(db);
+	buf_free(&t);
+	return count;
+}
+
+int index_run(const char *spool, int delay_ms)
+{
+	struct timespec ts = { delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L };
+	struct buf err = BUF_INIT;
+	int kick, lock, rc = 0;
+
+	kick = index_lock(spool, ".kick", LOCK_EX | LOCK_NB);
+	if (kick < 0)
+		return 0;		/* another one is waiting and will see our note */
+	nanosleep(&ts, NULL);
+	close(kick);
+	while ((lock = index_lock(spool, ".lock", LOCK_EX | LOCK_NB)) >= 0) {
+		rc = index_drain(spool, &err);
+		close(lock);
+		if (rc < 0 || !index_pending(spool))
+			break;
+	}
+	if (rc < 0)
+		fprintf(stderr, "poczta-index: %s\n", buf_cstr(&err));
+	buf_free(&err);
+	return rc < 0 ? -1 : 0;
+}
+
