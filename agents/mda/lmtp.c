@@ -1,0 +1,228 @@
+/* lmtp.c - LMTP (RFC 2033) for poczta-mta, Postfix or any LMTP client: the
+ * engine in lib/smtpd.c speaks the protocol, this file answers its hooks
+ * with the delivery agent's work.  One reply per recipient after the data
+ * (RFC 2033 4.2), each said only once that copy is durable. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "conf.h"
+#include "fsutil.h"
+#include "index.h"
+#include "maildir.h"
+#include "mda.h"
+#include "msg.h"
+#include "net.h"
+#include "server.h"
+#include "smtpd.h"
+#include "xalloc.h"
+
+#define LMTP_IDLE_MS (5 * 60 * 1000)	/* RFC 5321 4.5.3.2.7: 5 minutes */
+
+struct lmtp_session {
+	struct mda *m;
+	char *helo;
+	char *sender;
+	struct mda_rcpt *rcpts;
+	size_t n;
+	struct mda_stage stage;
+	bool staging;
+};
+
+static void lmtp_helo(void *ctx, const char *name, struct dsn *out)
+{
+	struct lmtp_session *s = ctx;
+	free(s->helo);
+	s->helo = xstrdup(name);
+	s->m->lhlo = s->helo;
+	dsn_ok(out, "hello");
+}
+
+static void lmtp_mail(void *ctx, const char *sender, const char *params, struct dsn *out)
+{
+	struct lmtp_session *s = ctx;
+	free(s->sender);
+	s->sender = xstrdup(sender);
+	dsn_ok(out, "sender ok");
+}
+
+static void lmtp_rcpt(void *ctx, const char *rcpt, const char *params, struct dsn *out)
+{
+	struct lmtp_session *s = ctx;
+	struct mda_rcpt r;
+
+	mda_rcpt_resolve(s->m, rcpt, &r, out);
+	if (out->status != DSN_OK)
+		return;
+	s->rcpts = xreallocarray(s->rcpts, s->n + 1, sizeof(*s->rcpts));
+	s->rcpts[s->n++] = r;
+}
+
+/* lmtp_data_start - stage the message beside the first recipient's Maildir */
+static void lmtp_data_start(void *ctx, struct dsn *out)
+{
+	struct lmtp_session *s = ctx;
+	char *tmp;
+
+	if (s->n == 0) {
+		dsn_set(out, DSN_PERMFAIL, "5.5.1", "no valid recipients");
+		return;
+	}
+	if (maildir_create(s->rcpts[0].maildir, out) < 0)
+		return;
+	tmp = xasprintf("%s/tmp", s->rcpts[0].maildir);
+	if (stage_open(&s->stage, tmp, out) == 0) {
+		s->staging = true;
+		dsn_ok(out, "go ahead");
+	}
+	free(tmp);
+}
+
+static void lmtp_data_chunk(void *ctx, const char *p, size_t n)
+{
+	struct lmtp_session *s = ctx;
+	if (s->staging)
+		stage_write(&s->stage, p, n, s->m->max_size);
+}
+
+static void lmtp_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcpt)
+{
+	struct lmtp_session *s = ctx;
+	struct dsn staged;
+	size_t i;
+
+	if (!s->staging)
+		dsn_set(&staged, DSN_TEMPFAIL, "4.3.0", "the message was not staged");
+	else if (bad)
+		dsn_set(&staged, DSN_PERMFAIL, "5.6.0", "%s", bad);
+	else
+		stage_finish(&s->stage, &staged);
+	for (i = 0; i < nrcpt && i < s->n; i++) {
+		if (bad || s->stage.data == NULL)
+			out[i] = staged;
+		else
+			mda_deliver(s->m, &s->stage, s->sender ? s->sender : "", &s->rcpts[i], &out[i]);
+	}
+	if (s->staging)
+		stage_close(&s->stage);
+	s->staging = false;
+}
+
+static void lmtp_reset(void *ctx)
+{
+	struct lmtp_session *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		mda_rcpt_free(&s->rcpts[i]);
+	x_free(&s->rcpts);
+	s->n = 0;
+	x_free(&s->sender);
+	if (s->staging)
+		stage_close(&s->stage);
+	s->staging = false;
+}
+
+/* lmtp_serve - one LMTP session on in/out until QUIT, EOF or timeout */
+static void lmtp_serve(struct mda *m, int in, int out)
+{
+	struct lmtp_session s = { .m = m };
+	struct smtpd_hooks h = { &s, lmtp_helo, lmtp_mail, lmtp_rcpt, lmtp_data_start,
+				 lmtp_data_chunk, lmtp_data_end, lmtp_reset };
+	struct smtpd_limits lim = { 1000, m->max_size, 1000, 10 };
+	struct smtpd *e = smtpd_new(SMTPD_LMTP, m->hostname, &lim, &h);
+	struct buf reply = BUF_INIT;
+	char chunk[65536];
+	bool more = true;
+
+	s.stage.fd = -1;
+	smtpd_greeting(e, &reply);
+	while (more) {
+		struct pollfd p = { in, POLLIN, 0 };
+		ssize_t n;
+		if (reply.len && write_all(out, reply.data, reply.len) < 0)
+			break;
+		buf_reset(&reply);
+		if (poll(&p, 1, LMTP_IDLE_MS) == 0) {
+			smtpd_timeout(e, &reply);
+			more = false;
+			continue;
+		}
+		n = read(in, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			smtpd_eof(e);
+			break;
+		}
+		more = smtpd_input(e, chunk, (size_t)n, &reply);
+	}
+	if (reply.len)
+		write_all(out, reply.data, reply.len);
+	buf_free(&reply);
+	smtpd_free(e);
+	lmtp_reset(&s);
+	free(s.helo);
+}
+
+int mda_lmtp_stdio(struct mda *m)
+{
+	m->via = "LMTP";
+	m->peer = "local";
+	lmtp_serve(m, 0, 1);
+	return 0;
+}
+
+/* lmtp_service - a session on an accepted connection (in the child) */
+static void lmtp_service(int fd, void *ctx)
+{
+	struct mda *m = ctx;
+	char *peer = net_peer(fd);
+
+	m->peer = peer;
+	msg_info("connect from=%s", peer);
+	lmtp_serve(m, fd, fd);
+	msg_info("disconnect from=%s", peer);
+	free(peer);
+}
+
+/* lmtp_tick - the listener's housekeeping: index what was delivered */
+static void lmtp_tick(void *ctx)
+{
+	struct mda *m = ctx;
+	if (m->index && index_pending(m->spool))
+		index_spawn(m->spool, 0, m->indexer);
+}
+
+int mda_lmtp_listen(struct mda *m)
+{
+	const char *addr = conf_get(m->conf, "mda", NULL, "lmtp_listen");
+	struct server_opts o = { (int)conf_get_int(m->conf, "mda", NULL, "max_connections"),
+				 lmtp_service, lmtp_tick, m->index_ms, m };
+	struct endpoint ep;
+	struct buf err = BUF_INIT;
+	int fd, lock;
+
+	if (addr == NULL || !net_parse_endpoint(addr, &ep))
+		msg_fatal("%s: mda: lmtp_listen: not set to an address to listen on", conf_path(m->conf));
+	fd = net_listen(&ep, &err);
+	if (fd < 0)
+		msg_fatal("%s", buf_cstr(&err));
+	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
+		msg_fatal("cannot become user %s: %s", conf_get(m->conf, "global", NULL, "run_user"),
+			  strerror(errno));
+	mkdir_p(m->spool, 0700);
+	lock = index_daemon_lock(m->spool);	/* pipe deliveries leave indexing to us */
+	m->via = "LMTP";
+	msg_info("listening on %s", addr);
+	server_run(fd, &o);
+	msg_info("stopped");
+	if (lock >= 0)
+		close(lock);
+	close(fd);
+	buf_free(&err);
+	return 0;
+}
