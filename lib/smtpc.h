@@ -1,0 +1,43 @@
+/* smtpc.h - the SMTP client that relays queued mail: to a smarthost (host,
+ * port, STARTTLS or implicit TLS, AUTH PLAIN/LOGIN) or to a domain's MX.
+ *
+ * libetpan's SMTP client over lib/conn's OpenSSL layer (conn_mailstream).
+ * PIPELINING is used when offered.  The stored message (LF line ends) is sent
+ * with CRLF line ends and dot-stuffing; a stray CR or LF becomes CRLF (the
+ * outbound half of SMTP smuggling).  Bytes that arrive after the STARTTLS
+ * reply and before the handshake drop the connection (CVE-2020-15953). */
+#ifndef POCZTA_SMTPC_H
+#define POCZTA_SMTPC_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "dsn.h"
+#include "tls.h"
+
+enum smtpc_tls {
+	SMTPC_TLS_NONE,		/* clear text (loopback tests) */
+	SMTPC_TLS_MAY,		/* STARTTLS when offered, any certificate (MX) */
+	SMTPC_TLS_STARTTLS,	/* STARTTLS required, certificate verified */
+	SMTPC_TLS_IMPLICIT,	/* TLS from the start (port 465), verified */
+};
+
+struct smtpc_opts {
+	const char *helo;		/* our name for EHLO */
+	enum smtpc_tls tls;
+	struct tls_client *tls_verify;	/* for STARTTLS and IMPLICIT */
+	struct tls_client *tls_any;	/* for MAY */
+	const char *auth_user;		/* NULL: no AUTH */
+	const char *auth_pass;
+	int timeout_ms;
+};
+
+/* smtpc_send - one transaction to host:port: MAIL FROM sender, RCPT TO each
+ * of rcpts, the data read from data_fd (from offset 0).  Each recipient's
+ * outcome goes to per_rcpt[i]; a failure of the whole session (connect, TLS,
+ * AUTH, MAIL, DATA) goes to every recipient not yet decided and to
+ * session.  Returns 0 when the session ran to the end, -1 otherwise
+ * (session says why, and whether to try the next MX). */
+int smtpc_send(const struct smtpc_opts *o, const char *host, const char *port,
+	       const char *sender, char *const *rcpts, size_t nrcpts, int data_fd,
+	       struct dsn *per_rcpt, struct dsn *session);
+
+#endif
