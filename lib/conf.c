@@ -95,6 +95,7 @@ static const struct conf_section_def *conf_find_def(const struct conf_section_de
 	return NULL;
 }
 
+/* conf_find_option - the schema's entry for section.key, NULL if none */
 const struct conf_option *conf_find_option(const struct conf_section_def *schema,
 					   const char *section, const char *key)
 {
@@ -236,6 +237,15 @@ static char *conf_unquote(struct conf_parser *p, const char *key, char *v)
 	return v;
 }
 
+/* conf_has_control - whether s holds a control character other than tab */
+static bool conf_has_control(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* conf_set - store key = value in the open section after checking it */
 static void conf_set(struct conf_parser *p, const char *key, const char *value)
 {
@@ -254,6 +264,10 @@ static void conf_set(struct conf_parser *p, const char *key, const char *value)
 				   sec->entries[i].line);
 			return;
 		}
+	if (conf_has_control(value)) {
+		conf_error(p, key, _("control character in the value"));
+		return;
+	}
 	if (!conf_check_value(opt, value, &why)) {
 		conf_error(p, key, "%s", buf_cstr(&why));
 		buf_free(&why);
@@ -350,6 +364,7 @@ static struct conf *conf_new(const char *path, const struct conf_section_def *sc
 	return c;
 }
 
+/* conf_parse - check text line by line into a new configuration (conf.h) */
 struct conf *conf_parse(const char *name, const char *text, size_t len,
 			const struct conf_section_def *schema, struct buf *errors)
 {
@@ -368,6 +383,7 @@ struct conf *conf_parse(const char *name, const char *text, size_t len,
 	return p.c;
 }
 
+/* conf_load - conf_parse of a small regular file (conf.h) */
 struct conf *conf_load(const char *path, const struct conf_section_def *schema,
 		       struct buf *errors)
 {
@@ -398,6 +414,7 @@ int conf_error_count(const struct conf *c) { return c->nerrors; }
 const char *conf_path(const struct conf *c) { return c->path; }
 const char *conf_dir(const struct conf *c) { return c->dir; }
 
+/* conf_free - everything c owns, and c */
 void conf_free(struct conf *c)
 {
 	size_t i, j;
@@ -521,6 +538,7 @@ static const char *conf_home(void)
 	return h && *h ? h : "/";
 }
 
+/* conf_resolve_path - ~ against $HOME, relative against the file's folder */
 char *conf_resolve_path(const struct conf *c, const char *raw)
 {
 	if (strcmp(raw, "~") == 0)
@@ -567,6 +585,7 @@ size_t conf_count(const struct conf *c, const char *section)
 	return n;
 }
 
+/* conf_name - the name of the idx-th [section NAME], NULL past the end */
 const char *conf_name(const struct conf *c, const char *section, size_t idx)
 {
 	size_t i;
@@ -585,6 +604,7 @@ static bool conf_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* conf_locate - -c FILE, $POCZTA_CONFIG, the XDG file if it exists, /etc */
 char *conf_locate(const char *cmdline)
 {
 	const char *env = getenv("POCZTA_CONFIG");

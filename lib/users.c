@@ -196,13 +196,30 @@ struct users *users_new(void)
 	return xcalloc(1, sizeof(struct users));
 }
 
+/* users_parse - the users file's text, from memory (users.h) */
+struct users *users_parse(const char *name, const char *text, size_t len,
+			  struct buf *errors)
+{
+	struct users *u = users_new();
+	const char *p, *nl, *end = text + len;
+	size_t n;
+	int lineno = 0;
+
+	for (p = text; p < end; p = nl ? nl + 1 : end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl ? nl : end) - p);
+		users_parse_line(u, name, ++lineno, p, n > 0 && p[n - 1] == '\r' ? n - 1 : n, errors);
+	}
+	return u;
+}
+
+/* users_load - users_parse of the file at path; a missing file is empty */
 struct users *users_load(const char *path, struct buf *errors)
 {
 	struct users *u;
 	struct stat st;
-	char *text, *p, *nl, *end;
+	char *text;
 	size_t len;
-	int lineno = 0;
 
 	if (stat(path, &st) < 0 && errno == ENOENT)
 		return users_new();
@@ -212,13 +229,7 @@ struct users *users_load(const char *path, struct buf *errors)
 		free(text);
 		return NULL;
 	}
-	u = users_new();
-	for (p = text, end = text + len; p < end; p = nl ? nl + 1 : end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		len = (size_t)((nl ? nl : end) - p);
-		users_parse_line(u, path, ++lineno, p, len > 0 && p[len - 1] == '\r' ? len - 1 : len,
-				 errors);
-	}
+	u = users_parse(path, text, len, errors);
 	free(text);
 	return u;
 }

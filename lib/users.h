@@ -32,6 +32,9 @@ struct users;
  * A missing file is an empty list.  NULL (errors says why) only when the file
  * exists but cannot be read.  The caller frees with users_free. */
 struct users *users_load(const char *path, struct buf *errors);
+/* users_parse - the same from text in memory; name is used in messages */
+struct users *users_parse(const char *name, const char *text, size_t len,
+			  struct buf *errors);
 /* users_new - an empty list */
 struct users *users_new(void);
 void users_free(struct users *u);

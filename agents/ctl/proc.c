@@ -96,7 +96,7 @@ static _Noreturn void proc_child(char *const argv[], const char *log, int fd)
 	int err;
 
 	if (setsid() < 0 || null < 0 || out < 0 || dup2(null, 0) < 0 ||
-	    dup2(out, 1) < 0 || dup2(out, 2) < 0)
+	    dup2(out, 1) < 0 || dup2(out, 2) < 0 || chdir("/") < 0)
 		goto fail;
 	execv(argv[0], argv);
 fail:

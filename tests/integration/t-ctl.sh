@@ -164,6 +164,8 @@ check_eq "a moved sandbox still checks" 0 $?
 CTLBIN=$T/bin
 mkdir -p "$CTLBIN"
 cp "$top/bin/poczta-ctl" "$CTLBIN/"
+# whatever happens below, stop what up started (by its pid file), then clean up
+trap '"$CTLBIN/poczta-ctl" -c "$conf" down >/dev/null 2>&1; cleanup' EXIT
 out=$(ctl -c "$conf" status)
 case "$out" in *"mda "*"MDA "*"127.0.0.1:$((base + 24))"*"not built"*) ok "status: not built" ;;
 	*) not_ok "status: not built"; echo "$out" | sed 's/^/# /' ;; esac

@@ -131,8 +131,9 @@ static const struct {
 	{ "name = x\n", "/etc/t.conf:1: name: key outside any section (put it under [global] or another)\n" },
 	{ "[global]\nname = \"abc\n", "/etc/t.conf:2: name: missing closing quote\n" },
 	{ "[global]\nname = \"abc\" x\n", "/etc/t.conf:2: name: text after the closing quote\n" },
-	{ "[global]\nname = a\033b\n[x\n", "/etc/t.conf:3: [x: a section header must end with ']'\n" },
+	{ "[global]\nname = a\tb\n[x\n", "/etc/t.conf:3: [x: a section header must end with ']'\n" },
 	{ "[global]\nno\033pe = 1\n", "/etc/t.conf:2: no?pe: unknown key in [global]\n" },
+	{ "[global]\nname = a\033[2Jb\n", "/etc/t.conf:2: name: control character in the value\n" },
 };
 
 static void test_each_error(void **state)
