@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
 #include "progpath.h"
@@ -28,6 +29,7 @@ char *progpath_find(const char *name)
 {
 	char *self = progpath_self_dir();
 	const char *dirs[] = { self, POCZTA_SBINDIR, POCZTA_BINDIR };
+	struct stat st;
 	size_t i;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -35,7 +37,7 @@ char *progpath_find(const char *name)
 		if (dirs[i] == NULL)
 			continue;
 		p = xasprintf("%s/%s", dirs[i], name);
-		if (access(p, X_OK) == 0) {
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0) {
 			free(self);
 			return p;
 		}

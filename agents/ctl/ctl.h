@@ -12,7 +12,6 @@
 struct ctl {
 	const char *conf_arg;	/* -c FILE, NULL when not given */
 	struct conf *conf;	/* loaded by ctl_load_conf */
-	char *self_dir;		/* the directory poczta-ctl runs from */
 };
 
 /* A command: argv[0] is its name, options follow (getopt restarted). */
@@ -24,15 +23,10 @@ typedef int ctl_handler(struct ctl *ctl, int argc, char **argv);
 bool ctl_load_conf(struct ctl *ctl, bool quiet);
 /* ctl_conf_option - handle the -c FILE every command takes */
 void ctl_conf_option(struct ctl *ctl, const char *arg);
-/* ctl_find_program - where program is: beside poczta-ctl, then the install
- * directories; newly allocated, NULL when it is nowhere */
-char *ctl_find_program(struct ctl *ctl, const char *program);
 /* ctl_usage_error - print "poczta-ctl CMD: what" and the command's usage;
  * returns EX_USAGE */
 int ctl_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* ctl_make_maildir - the Maildir path with cur/ new/ tmp/, mode 0700; 0 or -1 */
-int ctl_make_maildir(const char *path);
 void ctl_free(struct ctl *ctl);
 
 /* the commands */
@@ -43,6 +37,7 @@ int stack_status(struct ctl *ctl, int argc, char **argv);
 int check_cmd(struct ctl *ctl, int argc, char **argv);
 int usercmd_adduser(struct ctl *ctl, int argc, char **argv);
 int usercmd_passwd(struct ctl *ctl, int argc, char **argv);
+int reindex_cmd(struct ctl *ctl, int argc, char **argv);
 
 /* proc.c - processes of the stack, found by pid file */
 /* proc_read_pid - the pid in path, 0 when missing or malformed */

@@ -16,6 +16,7 @@
 #include "certgen.h"
 #include "conf.h"
 #include "ctl.h"
+#include "maildir.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "msg.h"
@@ -145,6 +146,7 @@ static int init_dirs(const char *dir, const char *user, struct buf *err)
 		{ "", 0755 }, { "/data", 0700 }, { "/data/run", 0755 }, { "/log", 0755 },
 		{ "/tls", 0700 }, { "/mail", 0755 },
 	};
+	struct dsn d;
 	size_t i;
 	char *p;
 	int rc = 0;
@@ -156,8 +158,8 @@ static int init_dirs(const char *dir, const char *user, struct buf *err)
 		free(p);
 	}
 	p = xasprintf("%s/mail/%s", dir, user);
-	if (rc == 0 && (rc = ctl_make_maildir(p)) < 0)
-		buf_printf(err, _("cannot create %s: %s"), p, strerror(errno));
+	if (rc == 0 && (rc = maildir_create(p, &d)) < 0)
+		buf_printf(err, "%s", d.text);
 	free(p);
 	return rc;
 }

@@ -23,6 +23,7 @@ static const struct {
 	{ "adduser", usercmd_adduser,
 	  "[-c FILE] adduser USER [--password P] [--address A]..." },
 	{ "passwd", usercmd_passwd, "[-c FILE] passwd USER [--password P]" },
+	{ "reindex", reindex_cmd, "[-c FILE] reindex [USER]..." },
 };
 
 /* usage - the list of commands on stream */
@@ -79,7 +80,7 @@ static int ctl_run(struct ctl *ctl, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct ctl ctl = { NULL, NULL, NULL };
+	struct ctl ctl = { NULL, NULL };
 	int rc;
 
 	i18n_init();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "conf.h"
 #include "ctl.h"
+#include "progpath.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "msg.h"
@@ -55,7 +56,7 @@ static void stack_state_get(struct ctl *ctl, const struct stack_agent *a,
 
 	st->agent = a;
 	st->address = conf_get(ctl->conf, a->section, NULL, a->address_key);
-	st->program = ctl_find_program(ctl, a->program);
+	st->program = progpath_find(a->program);
 	st->pidfile = xasprintf("%s/%s.pid", run, a->name);
 	st->pid = proc_read_pid(st->pidfile);
 	if (st->pid && !proc_alive(st->pid, a->program))

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "conf.h"
 #include "ctl.h"
+#include "maildir.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "settings.h"
@@ -202,6 +203,7 @@ static int usercmd_apply(struct ctl *ctl, const struct usercmd_args *a, bool add
 int usercmd_adduser(struct ctl *ctl, int argc, char **argv)
 {
 	struct usercmd_args a = { NULL, NULL, NULL, 0 };
+	struct dsn d;
 	char *maildir = NULL;
 	int rc = usercmd_parse(ctl, argc, argv, true, &a, ADDUSER_USAGE);
 
@@ -209,8 +211,8 @@ int usercmd_adduser(struct ctl *ctl, int argc, char **argv)
 		rc = usercmd_apply(ctl, &a, true);
 	if (rc == EX_OK) {
 		maildir = settings_user_path(ctl->conf, "mda", "maildir", a.user);
-		if (ctl_make_maildir(maildir) < 0) {
-			fprintf(stderr, _("poczta-ctl: cannot create %s: %s\n"), maildir, strerror(errno));
+		if (maildir_create(maildir, &d) < 0) {
+			fprintf(stderr, "poczta-ctl: %s\n", d.text);
 			rc = EX_CANTCREAT;
 		} else
 			printf(_("poczta-ctl: added %s, Maildir %s\n"), a.user, maildir);
