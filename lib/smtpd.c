@@ -321,3 +321,8 @@ void smtpd_tls_started(struct smtpd *s)
 	s->tls_active = true;
 	smtpd_enter_state(s, SMTPD_S_INIT);
 }
+
+bool smtpd_esmtp(const struct smtpd *s)
+{
+	return s->esmtp;
+}

@@ -107,5 +107,8 @@ bool smtpd_starttls_pending(const struct smtpd *s);
 /* smtpd_tls_started - the session is now under TLS: the engine forgets what
  * the peer said before (the EHLO name), as RFC 3207 4.2 requires */
 void smtpd_tls_started(struct smtpd *s);
+/* smtpd_esmtp - whether the peer introduced itself with EHLO or LHLO (the
+ * Received header's "with ESMTP" rather than "with SMTP", RFC 3848) */
+bool smtpd_esmtp(const struct smtpd *s);
 
 #endif

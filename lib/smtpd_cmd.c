@@ -201,6 +201,7 @@ static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 	if (s->tls_offer && !s->tls_active)
 		ext[n++] = "STARTTLS";				/* RFC 3207 */
 	ext[n++] = "ENHANCEDSTATUSCODES";			/* RFC 2034 */
+	ext[n++] = "DSN";					/* RFC 3461 */
 	smtpd_reply_line(s, 250, true, s->hostname);
 	for (i = 0; i < n; i++)
 		smtpd_reply_line(s, 250, i + 1 < n, ext[i]);

@@ -169,49 +169,165 @@ static bool smtpd_parse_body(const char *v, size_t n, struct smtpd_rep *rep)
 	return false;
 }
 
-bool smtpd_parse_mail_params(const struct smtpd *s, const char *p, struct smtpd_rep *rep)
+/* smtpd_xtext_ok - RFC 3461 4: xtext, "+XX" hex escapes, at most max bytes */
+static bool smtpd_xtext_ok(const char *v, size_t n, size_t max)
 {
-	bool seen_size = false, seen_body = false, *seen;
+	size_t i;
+
+	if (!v || n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (v[i] == '+' && !(i + 2 < n && isxdigit((unsigned char)v[i + 1]) &&
+				     isxdigit((unsigned char)v[i + 2])))
+			return false;
+	return true;
+}
+
+/* smtpd_word_in - whether v is one of the "|"-separated words, any case */
+static bool smtpd_word_in(const char *v, size_t n, const char *words)
+{
+	while (*words) {
+		size_t w = strcspn(words, "|");
+		if (w == n && strncasecmp(v, words, n) == 0)
+			return true;
+		words += w + (words[w] == '|');
+	}
+	return false;
+}
+
+static bool smtpd_check_size(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	return smtpd_parse_size(s, v, n, rep);
+}
+
+static bool smtpd_check_body(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	return smtpd_parse_body(v, n, rep);
+}
+
+/* RFC 3461 4.3: RET=FULL or HDRS */
+static bool smtpd_check_ret(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	if (v && smtpd_word_in(v, n, "FULL|HDRS"))
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: RET must be FULL or HDRS");
+	return false;
+}
+
+/* RFC 3461 4.4: ENVID=xtext, at most 100 characters */
+static bool smtpd_check_envid(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	if (smtpd_xtext_ok(v, n, 100))
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: bad ENVID");
+	return false;
+}
+
+/* XDELIVERY=id (LMTP only): poczta-mta names the delivery, so that a
+ * repeated one after a crash is recognised (letters, digits, "._-") */
+static bool smtpd_check_xdelivery(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	size_t i;
+
+	for (i = 0; v && i < n && (isalnum((unsigned char)v[i]) || strchr("._-", v[i])); i++)
+		;
+	if (v && n > 0 && n <= 64 && i == n)
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: bad XDELIVERY");
+	return false;
+}
+
+/* RFC 3461 4.1: NOTIFY=NEVER, or a list of SUCCESS, FAILURE, DELAY */
+static bool smtpd_check_notify(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	size_t i = 0, words = 0;
+	bool never = false;
+
+	while (v && i < n) {
+		size_t w = strcspn(v + i, ",");
+		if (w > n - i)
+			w = n - i;
+		if (smtpd_word_in(v + i, w, "NEVER"))
+			never = true;
+		else if (!smtpd_word_in(v + i, w, "SUCCESS|FAILURE|DELAY"))
+			break;
+		words++;
+		i += w + 1;
+	}
+	if (v && i >= n && words > 0 && !(never && words > 1))
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: bad NOTIFY");
+	return false;
+}
+
+/* RFC 3461 4.2: ORCPT=addr-type;xtext */
+static bool smtpd_check_orcpt(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	const char *semi = v ? memchr(v, ';', n) : NULL;
+
+	if (semi && semi > v && smtpd_xtext_ok(semi + 1, n - (size_t)(semi - v) - 1, 500))
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: bad ORCPT");
+	return false;
+}
+
+/* The ESMTP parameters we know, for MAIL and RCPT, and where they apply. */
+static const struct smtpd_param {
+	const char *name;
+	bool rcpt;		/* a RCPT parameter (else MAIL) */
+	bool lmtp_only;
+	bool (*check)(const struct smtpd *, const char *, size_t, struct smtpd_rep *);
+} smtpd_params[] = {
+	{ "SIZE", false, false, smtpd_check_size },	/* RFC 1870 */
+	{ "BODY", false, false, smtpd_check_body },	/* RFC 6152 */
+	{ "RET", false, false, smtpd_check_ret },	/* RFC 3461 */
+	{ "ENVID", false, false, smtpd_check_envid },
+	{ "XDELIVERY", false, true, smtpd_check_xdelivery },
+	{ "NOTIFY", true, false, smtpd_check_notify },
+	{ "ORCPT", true, false, smtpd_check_orcpt },
+};
+#define SMTPD_NPARAMS (sizeof(smtpd_params) / sizeof(smtpd_params[0]))
+
+/* smtpd_parse_params - check every parameter of MAIL (rcpt false) or RCPT */
+static bool smtpd_parse_params(const struct smtpd *s, const char *p, bool rcpt, struct smtpd_rep *rep)
+{
+	bool seen[SMTPD_NPARAMS] = { false };
 	const char *val;
-	size_t klen, vlen;
+	size_t klen, vlen, i;
 
 	for (; *p; p += strspn(p, " ")) {
 		if (!smtpd_parse_param(p, &klen, &val, &vlen)) {
 			smtpd_rep_set(rep, 501, "5.5.4", "Error: bad parameter syntax");
 			return false;
 		}
-		if (klen == 4 && strncasecmp(p, "SIZE", 4) == 0)
-			seen = &seen_size;
-		else if (klen == 4 && strncasecmp(p, "BODY", 4) == 0)
-			seen = &seen_body;
-		else {
+		for (i = 0; i < SMTPD_NPARAMS; i++)
+			if (smtpd_params[i].rcpt == rcpt && strlen(smtpd_params[i].name) == klen &&
+			    strncasecmp(p, smtpd_params[i].name, klen) == 0 &&
+			    (!smtpd_params[i].lmtp_only || s->mode == SMTPD_LMTP))
+				break;
+		if (i == SMTPD_NPARAMS) {
 			/* RFC 5321 4.1.1.11: 555 for a parameter not recognized */
 			smtpd_rep_set(rep, 555, "5.5.4", "Error: unsupported parameter %.*s", (int)klen, p);
 			return false;
 		}
-		if (*seen) {
+		if (seen[i]) {
 			smtpd_rep_set(rep, 501, "5.5.4", "Error: duplicate %.*s parameter", (int)klen, p);
 			return false;
 		}
-		*seen = true;
-		if (seen == &seen_size ? !smtpd_parse_size(s, val, vlen, rep) : !smtpd_parse_body(val, vlen, rep))
+		seen[i] = true;
+		if (!smtpd_params[i].check(s, val, vlen, rep))
 			return false;
 		p += klen + (val ? vlen + 1 : 0);
 	}
 	return true;
 }
 
+bool smtpd_parse_mail_params(const struct smtpd *s, const char *p, struct smtpd_rep *rep)
+{
+	return smtpd_parse_params(s, p, false, rep);
+}
+
 bool smtpd_parse_rcpt_params(const struct smtpd *s, const char *p, struct smtpd_rep *rep)
 {
-	const char *val;
-	size_t klen, vlen;
-
-	if (!*p)
-		return true;
-	if (!smtpd_parse_param(p, &klen, &val, &vlen)) {
-		smtpd_rep_set(rep, 501, "5.5.4", "Error: bad parameter syntax");
-		return false;
-	}
-	smtpd_rep_set(rep, 555, "5.5.4", "Error: unsupported parameter %.*s", (int)klen, p);
-	return false;
+	return smtpd_parse_params(s, p, true, rep);
 }
