@@ -8,12 +8,16 @@
 TOOLS=$top/tests/tools
 cd "$T" || exit 2
 
-# tool NAME ARGS - a test tool, under valgrind when VALGRIND is set
+# tool NAME ARGS - a test tool, under valgrind when VALGRIND is set (its
+# findings are noted in vg-errors)
 tool () {
 	name=$1; shift
 	if [ -n "${VALGRIND:-}" ]; then
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 			"$TOOLS/$name" "$@"
+		rc=$?
+		[ $rc -ne 99 ] || echo "$name $*" >>"$T/vg-errors"
+		return $rc
 	else
 		"$TOOLS/$name" "$@"
 	fi
@@ -178,4 +182,5 @@ out=$(tool tls-client -c py-cert.pem -s v12 "127.0.0.1:$pport" py.example.org 2>
 check "client: TLSv1.2 against a 1.2-only server" sh -c "echo '$out' | grep -q '^ok TLSv1.2 ECDHE-'"
 kill "$py_pid"; wait "$py_pid" 2>/dev/null
 PIDS_TO_KILL=
+check "valgrind found nothing in the tools" test ! -e vg-errors
 done_testing
