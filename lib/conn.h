@@ -12,11 +12,19 @@
 struct conn;
 struct _mailstream;
 
-/* conn_new - take over the connected socket fd (closed by conn_free) */
+/* conn_new - take over the connected socket fd (closed by conn_free); the
+ * fd is made non-blocking.  Writes never raise SIGPIPE (MSG_NOSIGNAL, in
+ * clear and under TLS): a vanished peer is -1 with errno EPIPE. */
 struct conn *conn_new(int fd);
 /* conn_free - shut TLS down if it is on, close the socket */
 void conn_free(struct conn *c);
 int conn_fd(const struct conn *c);
+/* conn_set_timeout - how long a handshake, or a write that makes no
+ * progress, may wait (ms; <0: for ever; 5 minutes unless set) */
+void conn_set_timeout(struct conn *c, int timeout_ms);
+/* conn_error - why the last conn_read or conn_write failed (belongs to c;
+ * "" if nothing failed) */
+const char *conn_error(const struct conn *c);
 
 /* conn_read - up to n bytes; >0 bytes read, 0 at EOF, -1 on error, -2 when
  * nothing came within timeout_ms (<0: wait for ever) */
@@ -48,5 +56,9 @@ char *conn_peer_fingerprint(const struct conn *c);
  * writes through c (so libetpan's SMTP, IMAP and POP3 clients use this TLS
  * layer, never libetpan's own); closing the stream does not free c */
 struct _mailstream *conn_mailstream(struct conn *c, int timeout_ms);
+/* conn_mailstream_buffered - conn_buffered for a stream from
+ * conn_mailstream: bytes in libetpan's read buffer or in the conn's (check
+ * right after the STARTTLS reply, before conn_starttls_client) */
+bool conn_mailstream_buffered(struct _mailstream *s);
 
 #endif
