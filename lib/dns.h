@@ -18,4 +18,10 @@ struct dns_mx {
 struct dns_mx *dns_mx(const char *domain, size_t *n, struct dsn *d);
 void dns_mx_free(struct dns_mx *mx, size_t n);
 
+/* dns_mx_parse - as dns_mx, from the raw answer (len bytes) to an MX query
+ * for domain: for tests with canned answers, and callers that did the query
+ * themselves.  Reads nothing outside ans[0..len). */
+struct dns_mx *dns_mx_parse(const char *domain, const unsigned char *ans, int len,
+			    size_t *n, struct dsn *d);
+
 #endif

@@ -101,7 +101,11 @@ void queue_env_free(struct queue_env *env);
  * to env's sender about its QUEUE_FAILED recipients (or the DELAY/SUCCESS
  * ones asked for), from MAILER-DAEMON with the null sender, then mark them
  * QUEUE_BOUNCED.  Never for a null sender (no bounce of a bounce): then the
- * recipients are only marked.  reporting_mta names this host. */
+ * recipients are only marked.  reporting_mta names this host.
+ * The marks are written back (queue_update) after the report is queued: a
+ * crash in between sends it twice, never not at all.  A DELAY or SUCCESS
+ * notice is given once: that NOTIFY bit is then cleared (NEVER if none is
+ * left).  NOTIFY=NEVER recipients are marked without a report. */
 int queue_bounce(struct queue *q, struct queue_env *env, const char *reporting_mta,
 		 struct dsn *d);
 

@@ -1,0 +1,218 @@
+/* queue_commit.c - the commit: the order of syncs and renames that turns
+ * files in incoming/ into a queued message, for one message or a batch.
+ *
+ * For each message: fsync incoming/ID (the data) and incoming/ID.env; then
+ * rename the data into msg/, then the envelope; then, once for the whole
+ * batch, fsync msg/.  Until that directory sync nothing is acknowledged, so
+ * a crash before it may leave any subset of the renames on disk: an envelope
+ * whose data did not make it is not listed (queue_list checks) and, like
+ * data without an envelope, is removed as garbage.  After it, both names and
+ * both contents are durable.  One directory sync per batch is what makes the
+ * group commit worth having; the file syncs are per file rather than one
+ * syncfs(2) so that a batch never waits on unrelated dirty data of the same
+ * file system (a Maildir being written, say). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "crashpoint.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "queue_int.h"
+#include "xalloc.h"
+
+#define QUEUE_ASK_TIMEOUT_MS (120 * 1000)
+
+/* queue_fsync_path - open path and fsync it; 0 or -1 with errno */
+static int queue_fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* queue_sync_pair - fsync DIR/ID and DIR/ID.env; 0 or -1 with errno */
+static int queue_sync_pair(const char *dir, const char *id)
+{
+	char *data = queue_path(dir, id, NULL), *env = queue_path(dir, id, QUEUE_ENV_SUFFIX);
+	int rc;
+
+	rc = queue_fsync_path(data);
+	if (rc == 0)
+		rc = queue_fsync_path(env);
+	free(data);
+	free(env);
+	return rc;
+}
+
+/* queue_move - rename FROM/ID+suffix to TO/ID+suffix; 0 or -1 with errno */
+static int queue_move(const char *from, const char *to, const char *id, const char *suffix)
+{
+	char *a = queue_path(from, id, suffix), *b = queue_path(to, id, suffix);
+	int rc = rename(a, b);
+
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* queue_batch_fail - note the failure of id (the first one goes into err) */
+static void queue_batch_fail(struct buf *err, const char *id, const char *what, int e)
+{
+	if (err->len == 0)
+		/* L10N: committing a message failed: queue id, step, reason */
+		buf_printf(err, _("queue: commit %s: %s: %s"), id, what, strerror(e));
+}
+
+/* queue_batch_sync - fsync every message's two files; a message already moved
+ * into msg/ (a committer died after the renames) is synced there; moved[i] */
+static void queue_batch_sync(struct queue *q, char *const *ids, size_t n, bool *ok,
+			     bool *moved, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		moved[i] = false;
+		ok[i] = queue_id_valid(ids[i]);
+		if (!ok[i]) {
+			queue_batch_fail(err, "?", _("bad queue id"), EINVAL);
+			continue;
+		}
+		if (queue_sync_pair(q->incoming, ids[i]) == 0)
+			continue;
+		if (errno == ENOENT && queue_sync_pair(q->msgdir, ids[i]) == 0) {
+			moved[i] = true;
+			continue;
+		}
+		queue_batch_fail(err, ids[i], _("sync"), errno);
+		ok[i] = false;
+	}
+	crash_point("queue-files-synced");
+}
+
+/* queue_batch_move - rename data then envelope of each synced message into msg/ */
+static void queue_batch_move(struct queue *q, char *const *ids, size_t n, bool *ok,
+			     const bool *moved, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!ok[i] || moved[i])
+			continue;
+		if (queue_move(q->incoming, q->msgdir, ids[i], NULL) < 0) {
+			queue_batch_fail(err, ids[i], _("rename data"), errno);
+			ok[i] = false;
+			continue;
+		}
+		crash_point("queue-data-moved");
+		if (queue_move(q->incoming, q->msgdir, ids[i], QUEUE_ENV_SUFFIX) < 0) {
+			queue_batch_fail(err, ids[i], _("rename envelope"), errno);
+			ok[i] = false;
+			queue_move(q->msgdir, q->incoming, ids[i], NULL);
+		}
+		crash_point("queue-env-moved");
+	}
+}
+
+size_t queue_commit_batch(struct queue *q, char *const *ids, size_t n, bool *ok,
+			  struct buf *err)
+{
+	bool *moved = xcalloc(n ? n : 1, sizeof(bool));
+	size_t i, failed = 0;
+	int e;
+
+	queue_batch_sync(q, ids, n, ok, moved, err);
+	queue_batch_move(q, ids, n, ok, moved, err);
+	if (fsync_dir(q->msgdir) < 0) {
+		/* not durable: take the envelopes back so that nothing is queued */
+		e = errno;
+		for (i = 0; i < n; i++) {
+			if (!ok[i])
+				continue;
+			queue_batch_fail(err, ids[i], _("sync queue directory"), e);
+			queue_move(q->msgdir, q->incoming, ids[i], QUEUE_ENV_SUFFIX);
+			queue_move(q->msgdir, q->incoming, ids[i], NULL);
+			ok[i] = false;
+		}
+	}
+	crash_point("queue-dir-synced");
+	for (i = 0; i < n; i++)
+		failed += !ok[i];
+	free(moved);
+	return failed;
+}
+
+/* queue_ask_connect - a connected socket to the committer, or -1 */
+static int queue_ask_connect(struct queue *q)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (strlen(q->sock) >= sizeof(sun.sun_path))
+		return -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, q->sock, strlen(q->sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* queue_ask_reply - read the committer's one-line answer into line */
+static int queue_ask_reply(int fd, char *line, size_t size)
+{
+	size_t len = 0;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	while (len + 1 < size) {
+		ssize_t r;
+		int pr = poll(&pfd, 1, QUEUE_ASK_TIMEOUT_MS);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			return -1;
+		r = read(fd, line + len, size - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		len += (size_t)r;
+		if (memchr(line, '\n', len)) {
+			line[len] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int queue_commit_ask(struct queue *q, const char *id)
+{
+	char req[QUEUE_ID_MAX + 16], want[QUEUE_ID_MAX + 16], line[512];
+	int fd = queue_ask_connect(q), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	snprintf(req, sizeof(req), "commit %s\n", id);
+	snprintf(want, sizeof(want), "ok %s\n", id);
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req) &&
+	    queue_ask_reply(fd, line, sizeof(line)) == 0 && strcmp(line, want) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
