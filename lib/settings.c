@@ -57,9 +57,58 @@ static const struct conf_option mda_options[] = {
 	{ NULL, 0, NULL, NULL, NULL }
 };
 
+static const struct conf_option mta_options[] = {
+	{ "listen", CONF_ENDPOINT, NULL,
+	  "where the SMTP server listens (port 25); unset: no SMTP server", NULL },
+	{ "relay_networks", CONF_LIST, "",
+	  "client networks (CIDR, e.g. 192.0.2.0/24) that may relay without authenticating", NULL },
+	{ "aliases", CONF_PATH, NULL,
+	  "an aliases(5) file: local aliases, lists, :include: and forwarding", NULL },
+	{ "relayhost", CONF_STRING, NULL,
+	  "send all remote mail through this smarthost (host or host:port); unset: by MX", NULL },
+	{ "relay_tls", CONF_ENUM, "starttls",
+	  "TLS to the relayhost: starttls (required, verified), implicit (port 465), none",
+	  "starttls|implicit|none" },
+	{ "relay_user", CONF_STRING, NULL,
+	  "the user name for AUTH at the relayhost; unset: no AUTH", NULL },
+	{ "relay_password", CONF_STRING, NULL,
+	  "the password for AUTH at the relayhost", NULL },
+	{ "relay_password_command", CONF_STRING, NULL,
+	  "a command (run without a shell) whose first output line is the relay password", NULL },
+	{ "relay_ca", CONF_PATH, NULL,
+	  "trust these CA certificates (PEM) for the relayhost; unset: the system's", NULL },
+	{ "mx_tls", CONF_ENUM, "may",
+	  "TLS for delivery by MX: may (STARTTLS when offered) or required", "may|required" },
+	{ "max_message_size", CONF_SIZE, "50m",
+	  "the largest message accepted (announced as SIZE)", NULL },
+	{ "max_recipients", CONF_INT, "100",
+	  "the most recipients of one message", NULL },
+	{ "max_errors", CONF_INT, "10",
+	  "bad commands in one session before it is closed with 421", NULL },
+	{ "max_connections", CONF_INT, "50",
+	  "the most SMTP sessions served at once", NULL },
+	{ "timeout", CONF_DURATION, "5m",
+	  "how long a client may stay silent", NULL },
+	{ "retry_min", CONF_DURATION, "5m",
+	  "the first wait before a deferred message is tried again (it doubles)", NULL },
+	{ "retry_max", CONF_DURATION, "1h",
+	  "the longest wait between tries", NULL },
+	{ "max_queue_lifetime", CONF_DURATION, "5d",
+	  "how long a message is retried before it bounces", NULL },
+	{ "delivery_concurrency", CONF_INT, "10",
+	  "messages delivered at once", NULL },
+	{ "local_delivery", CONF_STRING, NULL,
+	  "how local mail reaches the MDA: lmtp:HOST:PORT, lmtp:unix:/PATH or pipe; unset: "
+	  "[mda] lmtp_listen when set, else pipe (poczta-mda run per recipient)", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the SMTP dialogue line by line in the log", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
 const struct conf_section_def poczta_conf_schema[] = {
 	{ "global", false, global_options, "settings every program shares" },
 	{ "mda", false, mda_options, "the delivery agent, poczta-mda" },
+	{ "mta", false, mta_options, "the transfer agent, poczta-mta" },
 	{ NULL, false, NULL, NULL }
 };
 

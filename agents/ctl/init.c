@@ -132,10 +132,12 @@ static void init_conf_text(struct buf *b, const struct init_args *a, const char 
 		   a->domain, a->domain, a->user, run_user);
 	buf_puts(b, "\n[mda]\nmaildir = mail/%u\n");
 	init_listen(b, "lmtp_listen", a, 24);
+	buf_puts(b, "\n[mta]\n");
+	init_listen(b, "listen", a, 25);
 	buf_printf(b, "\n# The other agents listen, when they exist, on 127.0.0.1 at\n"
-		   "# SMTP (MTA) %lld, submission (MSA) %lld and %lld (implicit TLS),\n"
+		   "# submission (MSA) %lld and %lld (implicit TLS),\n"
 		   "# IMAP (MAA) %lld and %lld (TLS), POP3 (MAA) %lld and %lld (TLS).\n",
-		   a->port_base + 25, a->port_base + 587, a->port_base + 465, a->port_base + 143,
+		   a->port_base + 587, a->port_base + 465, a->port_base + 143,
 		   a->port_base + 993, a->port_base + 110, a->port_base + 995);
 }
 

@@ -197,18 +197,19 @@ check "the MDA accepts connections" accepts $((base + 24))
 check "the MDA got -c FILE --lmtp --listen" grep -q "fake-mda argv: -c $conf --lmtp --listen" "$box/log/poczta.log"
 out=$(ctl -c "$conf" status)
 case "$out" in *"running (pid $pid)"*) ok "status: running (pid)" ;; *) not_ok "status: running (pid)"; echo "$out" | sed 's/^/# /' ;; esac
-out=$(ctl -c "$conf" up)
+out=$(ctl -c "$conf" up | grep '^mda:')
 check_eq "up again is a no-op" "mda: already running (pid $pid)" "$out"
 check_eq "the same process still runs" "$pid" "$(cat "$box/data/run/mda.pid")"
-out=$(ctl -c "$conf" down)
+out=$(ctl -c "$conf" down | grep '^mda:')
 check_eq "down succeeds" "mda: stopped (pid $pid)" "$out"
 check "down ends the process" gone "$pid"
 check "down removes the pid file" test ! -e "$box/data/run/mda.pid"
 check "status: stopped again" sh -c "'$CTLBIN/poczta-ctl' -c '$conf' status | grep -q 'mda .* stopped$'"
-check_eq "down again says so" "mda: not running" "$(ctl -c "$conf" down)"
+check_eq "down again says so" "mda: not running" "$(ctl -c "$conf" down | grep '^mda:')"
 echo 2147483646 >"$box/data/run/mda.pid"
 check "a stale pid file reads as stopped" sh -c "'$CTLBIN/poczta-ctl' -c '$conf' status | grep -q 'stopped$'"
-check_eq "down removes a stale pid file" "mda: not running (removed a stale pid file)" "$(ctl -c "$conf" down)"
+check_eq "down removes a stale pid file" "mda: not running (removed a stale pid file)" \
+	"$(ctl -c "$conf" down | grep '^mda:')"
 
 python3 -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(60)' \
 	$((base + 24)) &

@@ -1,0 +1,185 @@
+/* lmtpc.c - hands local mail to poczta-mda over LMTP (RFC 2033): one
+ * transaction for all local recipients of a message, and one reply per
+ * recipient after the data, so each recipient's outcome is its own. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "conn.h"
+#include "msg.h"
+#include "mta.h"
+#include "net.h"
+#include "xalloc.h"
+
+#define LMTPC_TIMEOUT_MS (10 * 60 * 1000)	/* RFC 5321 4.5.3.2.6: after the final dot */
+
+struct lmtpc {
+	struct conn *c;
+	struct buf in;		/* read, not yet taken as lines */
+};
+
+/* lmtpc_line - the next reply line (CRLF removed) into line; 0 or -1 */
+static int lmtpc_line(struct lmtpc *l, struct buf *line)
+{
+	char chunk[4096];
+	char *nl;
+
+	while ((nl = memchr(l->in.data ? l->in.data : "", '\n', l->in.len)) == NULL) {
+		ssize_t n = conn_read(l->c, chunk, sizeof(chunk), LMTPC_TIMEOUT_MS);
+		if (n <= 0 || l->in.len > 8192)
+			return -1;
+		buf_append(&l->in, chunk, (size_t)n);
+	}
+	buf_reset(line);
+	buf_append(line, l->in.data, (size_t)(nl - l->in.data));
+	if (line->len && line->data[line->len - 1] == '\r')
+		line->data[--line->len] = '\0';
+	buf_consume(&l->in, (size_t)(nl - l->in.data) + 1);
+	msg_trace("S", line->data, line->len);
+	return 0;
+}
+
+/* lmtpc_reply - a whole (multi-line) reply as a status: its code and the
+ * text of its last line */
+static int lmtpc_reply(struct lmtpc *l, struct dsn *d)
+{
+	struct buf line = BUF_INIT;
+	int code = 0;
+
+	do {
+		if (lmtpc_line(l, &line) < 0 || line.len < 3) {
+			dsn_set(d, DSN_TEMPFAIL, "4.4.2", "lost connection with the MDA");
+			buf_free(&line);
+			return -1;
+		}
+		code = atoi(line.data);
+	} while (line.len > 3 && line.data[3] == '-');
+	if (code >= 200 && code < 300)
+		dsn_ok(d, "%s", line.data);
+	else {
+		const char *text = line.len > 4 ? line.data + 4 : "";
+		char ecode[16] = "";
+		sscanf(text, "%15[0-9.]", ecode);
+		dsn_set(d, code >= 500 ? DSN_PERMFAIL : DSN_TEMPFAIL,
+			*ecode ? ecode : code >= 500 ? "5.0.0" : "4.0.0", "%s", line.data);
+	}
+	buf_free(&line);
+	return code;
+}
+
+static int lmtpc_send(struct lmtpc *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* lmtpc_send - one command line */
+static int lmtpc_send(struct lmtpc *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	msg_trace("C", cmd, strlen(cmd));
+	rc = conn_write(l->c, cmd, strlen(cmd));
+	free(cmd);
+	return rc;
+}
+
+/* lmtpc_data - the message with CRLF line ends and dot-stuffing (RFC 5321
+ * 4.5.2), then the final dot */
+static int lmtpc_data(struct lmtpc *l, int fd)
+{
+	struct buf out = BUF_INIT;
+	char chunk[65536];
+	bool bol = true;
+	off_t off = 0;
+	ssize_t n, i;
+	int rc = 0;
+
+	while (rc == 0 && (n = pread(fd, chunk, sizeof(chunk), off)) > 0) {
+		off += n;
+		for (i = 0; i < n; i++) {
+			if (bol && chunk[i] == '.')
+				buf_putc(&out, '.');
+			if (chunk[i] == '\n')
+				buf_puts(&out, "\r\n");
+			else if (chunk[i] != '\r')
+				buf_putc(&out, chunk[i]);
+			bol = chunk[i] == '\n';
+		}
+		rc = conn_write(l->c, out.data, out.len);
+		buf_reset(&out);
+	}
+	buf_puts(&out, bol ? ".\r\n" : "\r\n.\r\n");
+	if (rc == 0)
+		rc = conn_write(l->c, out.data, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+/* lmtpc_session - LHLO, MAIL, RCPTs (pipelined), DATA, a reply each */
+static void lmtpc_session(struct lmtpc *l, const char *helo, const char *sender,
+			  char *const *rcpts, size_t n, int fd, struct dsn *out)
+{
+	struct dsn d;
+	bool *ok = xcalloc(n, sizeof(bool));
+	size_t i, accepted = 0;
+
+	if (lmtpc_reply(l, &d) != 220 || lmtpc_send(l, "LHLO %s\r\n", helo) < 0 ||
+	    lmtpc_reply(l, &d) != 250 || lmtpc_send(l, "MAIL FROM:<%s>\r\n", sender) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)
+			goto fail;
+	if (lmtpc_send(l, "DATA\r\n") < 0 || lmtpc_reply(l, &d) != 250)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (lmtpc_reply(l, &out[i]) < 0)
+			goto fail;
+		ok[i] = out[i].status == DSN_OK;
+		accepted += ok[i];
+	}
+	if (lmtpc_reply(l, &d) != 354 || accepted == 0)
+		goto done;
+	if (lmtpc_data(l, fd) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)		/* RFC 2033 4.2: one per accepted recipient */
+		if (ok[i] && lmtpc_reply(l, &out[i]) < 0)
+			goto fail;
+	lmtpc_send(l, "QUIT\r\n");
+	goto done;
+fail:
+	for (i = 0; i < n; i++)
+		if (!ok[i] || out[i].status == DSN_OK)
+			out[i] = d.status == DSN_OK ? (struct dsn){ DSN_TEMPFAIL, "4.4.2", "LMTP session failed" } : d;
+done:
+	free(ok);
+}
+
+int lmtpc_deliver(const char *endpoint, const char *helo, const char *sender,
+		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt)
+{
+	struct lmtpc l = { NULL, BUF_INIT };
+	struct endpoint ep;
+	struct buf err = BUF_INIT;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < n; i++)
+		dsn_set(&per_rcpt[i], DSN_TEMPFAIL, "4.4.1", "MDA not reached");
+	if (!net_parse_endpoint(endpoint, &ep) || (fd = net_connect(&ep, &err)) < 0) {
+		for (i = 0; i < n; i++)
+			dsn_set(&per_rcpt[i], DSN_TEMPFAIL, "4.4.1", "LMTP %s: %s", endpoint, buf_cstr(&err));
+		buf_free(&err);
+		return -1;
+	}
+	l.c = conn_new(fd);
+	lmtpc_session(&l, helo, sender, rcpts, n, data_fd, per_rcpt);
+	conn_free(l.c);
+	buf_free(&l.in);
+	buf_free(&err);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* mta.h - poczta-mta, the transfer agent: shared declarations of its parts.
+ *
+ *   main.c     command line: serve, and the queue commands
+ *   serve.c    the daemon: listener, group committer, queue manager
+ *   smtp.c     one SMTP session: the engine's hooks, STARTTLS, the queue
+ *   policy.c   who may send to whom: local, aliases, relay
+ *   aliases.c  the aliases(5) file
+ *   qmgr.c     the queue manager: which message is due, workers, retries
+ *   deliver.c  one message's delivery: local (MDA) and remote (SMTP)
+ *   relay.c    remote recipients: relayhost or MX, through lib/smtpc
+ *   lmtpc.c    the LMTP client that hands local mail to poczta-mda
+ *   cli.c      poczta-mta queue | flush | hold | release | delete | bounce */
+#ifndef POCZTA_MTA_H
+#define POCZTA_MTA_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+#include "dsn.h"
+
+struct conf;
+struct queue;
+struct users;
+struct aliases;
+struct tls_server;
+struct tls_client;
+
+/* Everything the agent needs from the configuration, read once. */
+struct mta {
+	const struct conf *conf;
+	char *config_path;
+	char *hostname;
+	char **domains;
+	struct users *users;
+	struct aliases *aliases;
+	struct queue *queue;
+	char *queue_dir;
+	struct tls_server *tls;		/* NULL: no STARTTLS offered */
+	char **relay_networks;
+	unsigned long long max_size;
+	size_t max_rcpts;
+	int max_errors;
+	int timeout_ms;
+	long long retry_min, retry_max, lifetime;
+	int concurrency;
+	char *mda;			/* the poczta-mda program */
+	char *local_lmtp;		/* "host:port" or "unix:/path"; NULL: pipe */
+	pid_t qmgr_pid;			/* told of new mail with SIGUSR1 */
+};
+
+/* policy.c */
+enum mta_rcpt_kind { MTA_LOCAL, MTA_REMOTE };
+/* mta_policy_rcpt - may the session (authenticated as auth, NULL if not, from
+ * client address addr) send to rcpt?  On success the final recipients are
+ * appended to *out (aliases expanded, each with its kind); d says why not. */
+struct mta_target {
+	char *addr;
+	enum mta_rcpt_kind kind;
+};
+int mta_policy_rcpt(struct mta *m, const char *rcpt, const char *auth, const char *client_ip,
+		    struct mta_target **out, size_t *n, struct dsn *d);
+bool mta_is_local_domain(const struct mta *m, const char *domain);
+bool mta_cidr_match(const char *ip, const char *cidr);
+void mta_targets_free(struct mta_target *t, size_t n);
+
+/* aliases.c */
+struct aliases *aliases_load(const char *path, struct dsn *d);
+/* aliases_expand - the targets of name (a local part), recursively, without
+ * duplicates; NULL when name is no alias.  Newly allocated list. */
+char **aliases_expand(const struct aliases *a, const char *name, struct dsn *d);
+void aliases_free(struct aliases *a);
+
+/* smtp.c */
+void mta_smtp_session(struct mta *m, int fd);
+
+/* serve.c */
+int mta_serve(struct mta *m);
+
+/* qmgr.c */
+void qmgr_run(struct mta *m);
+
+/* deliver.c */
+void mta_deliver_message(struct mta *m, const char *id);
+
+/* relay.c */
+/* mta_relay - remote recipients of one domain, by the relayhost or the
+ * domain's MX hosts; one outcome per recipient in out */
+struct queue_env;
+void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, char **rcpts,
+	       size_t n, int fd, struct dsn *out);
+
+/* lmtpc.c */
+int lmtpc_deliver(const char *endpoint, const char *helo, const char *sender,
+		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt);
+
+/* cli.c */
+int mta_cli(struct mta *m, int argc, char **argv);
+
+#endif

@@ -1,0 +1,108 @@
+/* serve.c - the poczta-mta daemon: the SMTP listener (one process per
+ * session), the queue's group committer, and the queue manager, each its own
+ * process; the listener restarts the other two if they die. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "buf.h"
+#include "conf.h"
+#include "msg.h"
+#include "mta.h"
+#include "net.h"
+#include "queue.h"
+#include "server.h"
+
+static volatile sig_atomic_t serve_qmgr_pid;
+
+/* serve_on_usr1 - "poczta-mta flush" signals the daemon: pass it on */
+static void serve_on_usr1(int sig)
+{
+	if (serve_qmgr_pid > 0)
+		kill((pid_t)serve_qmgr_pid, SIGUSR1);
+}
+
+struct serve {
+	struct mta *m;
+	pid_t committer;
+};
+
+/* serve_fork - run fn in a child process; its pid */
+static pid_t serve_fork(struct mta *m, void (*fn)(struct mta *), const char *what)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		fn(m);
+		_exit(0);
+	}
+	if (pid < 0)
+		msg_warn("fork %s", what);
+	return pid;
+}
+
+static void serve_committer(struct mta *m)
+{
+	queue_committer_run(m->queue);
+}
+
+static void serve_session(int fd, void *ctx)
+{
+	struct serve *sv = ctx;
+	mta_smtp_session(sv->m, fd);
+}
+
+/* serve_tick - restart the committer or the queue manager if one died */
+static void serve_tick(void *ctx)
+{
+	struct serve *sv = ctx;
+
+	if (sv->committer <= 0 || kill(sv->committer, 0) < 0) {
+		msg_warnx("restarting the queue committer");
+		sv->committer = serve_fork(sv->m, serve_committer, "committer");
+	}
+	if (sv->m->qmgr_pid <= 0 || kill(sv->m->qmgr_pid, 0) < 0) {
+		msg_warnx("restarting the queue manager");
+		sv->m->qmgr_pid = serve_fork(sv->m, qmgr_run, "qmgr");
+		serve_qmgr_pid = sv->m->qmgr_pid;
+	}
+}
+
+int mta_serve(struct mta *m)
+{
+	const char *addr = conf_get(m->conf, "mta", NULL, "listen");
+	struct serve sv = { m, -1 };
+	struct server_opts o = { (int)conf_get_int(m->conf, "mta", NULL, "max_connections"),
+				 serve_session, serve_tick, 1000, &sv };
+	struct endpoint ep;
+	struct buf err = BUF_INIT;
+	int fd;
+
+	if (addr == NULL || !net_parse_endpoint(addr, &ep))
+		msg_fatal("%s: mta: listen: not set to an address to listen on", conf_path(m->conf));
+	fd = net_listen(&ep, &err);
+	if (fd < 0)
+		msg_fatal("%s", buf_cstr(&err));
+	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
+		msg_fatal("cannot become user %s: %s", conf_get(m->conf, "global", NULL, "run_user"),
+			  strerror(errno));
+	sv.committer = serve_fork(m, serve_committer, "committer");
+	m->qmgr_pid = serve_fork(m, qmgr_run, "qmgr");
+	serve_qmgr_pid = m->qmgr_pid;
+	signal(SIGUSR1, serve_on_usr1);
+	msg_info("listening on %s", addr);
+	server_run(fd, &o);
+	kill(sv.committer, SIGTERM);
+	kill(m->qmgr_pid, SIGTERM);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	msg_info("stopped");
+	close(fd);
+	buf_free(&err);
+	return 0;
+}
