@@ -204,6 +204,30 @@ int maildir_tmp_open(struct maildir_tmp *t, const char *root, struct dsn *d)
 	return -1;
 }
 
+int maildir_tmp_open_named(struct maildir_tmp *t, const char *root, const char *name,
+			   struct dsn *d)
+{
+	int tries;
+
+	memset(t, 0, sizeof(*t));
+	t->path = xasprintf("%s/tmp/%s", root, name);
+	for (tries = 0; tries < 2; tries++) {
+		t->fd = open(t->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (t->fd >= 0 || errno != EEXIST)
+			break;
+		unlink(t->path);	/* left by a crash in the same delivery */
+	}
+	if (t->fd < 0) {
+		dsn_from_errno(d, errno, "create %s", t->path);
+		x_free(&t->path);
+		return -1;
+	}
+	t->name = xstrdup(name);
+	t->root = xstrdup(root);
+	t->fixed = true;
+	return 0;
+}
+
 int maildir_tmp_write(struct maildir_tmp *t, const void *p, size_t n, struct dsn *d)
 {
 	const char *s = p;
@@ -289,6 +313,10 @@ int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 			dsn_from_errno(d, errno, "link %s", dst);
 			goto out;
 		}
+		if (t->fixed) {		/* this very delivery happened before */
+			rc = 1;
+			goto out;
+		}
 		x_free(&dst);
 	}
 	if (dst == NULL) {
@@ -305,7 +333,7 @@ out:
 		unlink(src);
 		free(src);
 	}
-	if (rc == 0 && final)
+	if (rc >= 0 && final)
 		*final = dst;
 	else
 		free(dst);

@@ -25,6 +25,7 @@ struct maildir_tmp {
 	off_t size;		/* bytes written */
 	off_t crlf_size;	/* size with every bare LF counted as CRLF (RFC822.SIZE) */
 	bool last_cr;
+	bool fixed;		/* named by the caller: a repeat is recognised */
 };
 
 /* maildir_unique - a new unique base name: SECONDS.MUSECPPID.QCOUNTER.HOST
@@ -44,12 +45,19 @@ char *maildir_flags(char *const *imap_flags);
 
 /* maildir_tmp_open - start a message in ROOT/tmp; 0 or -1 with d set */
 int maildir_tmp_open(struct maildir_tmp *t, const char *root, struct dsn *d);
+/* maildir_tmp_open_named - the same under a name the caller derives from a
+ * delivery id, so that a delivery repeated after a crash finds the first
+ * one: maildir_tmp_link then returns 1 when the file is already there.
+ * A leftover tmp file of that name (from the crash) is replaced. */
+int maildir_tmp_open_named(struct maildir_tmp *t, const char *root, const char *name,
+			   struct dsn *d);
 int maildir_tmp_write(struct maildir_tmp *t, const void *p, size_t n, struct dsn *d);
 /* maildir_tmp_sync - fsync the finished tmp file (the fd stays open for reading) */
 int maildir_tmp_sync(struct maildir_tmp *t, struct dsn *d);
 /* maildir_tmp_link - link the synced tmp file into DIR/new (no flags) or
  * DIR/cur with ":2,FLAGS", under NAME,S=size,W=crlfsize; fsyncs DIR/new or
- * DIR/cur.  dir must be on the same file system as the tmp file (it is
+ * DIR/cur.  Returns 0, 1 for a named message already there (nothing done),
+ * or -1 with d set.  dir must be on the same file system as the tmp file (it is
  * copied otherwise).  *final, when not NULL, gets the new path (newly allocated). */
 int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 		     char **final, struct dsn *d);

@@ -141,6 +141,21 @@ static void mda_headers(const struct mda *m, const struct mda_stage *s, const ch
 	}
 }
 
+/* mda_tmp_name - the file name of a delivery poczta-mta named: its id and a
+ * hash of the recipient (FNV-1a), so that the same delivery repeated after a
+ * crash has the same name and is found already there; newly allocated */
+static char *mda_tmp_name(const char *id, const char *rcpt)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)rcpt; *p; p++) {
+		h ^= (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		h *= 1099511628211ULL;
+	}
+	return xasprintf("%s.R%016llx", id, h);
+}
+
 /* mda_write - the recipient's copy in its Maildir's tmp/, durable.  The body
  * is copied with pread from the staged file, never through its mapping, so a
  * 100 MB message needs no more memory than a small one. */
@@ -152,7 +167,13 @@ static int mda_write(struct mda *m, struct mda_stage *s, const char *sender,
 	off_t off = 0;
 	int rc;
 
-	if (maildir_create(r->maildir, d) < 0 || maildir_tmp_open(t, r->maildir, d) < 0)
+	char *name = m->delivery_id ? mda_tmp_name(m->delivery_id, r->address) : NULL;
+
+	rc = maildir_create(r->maildir, d);
+	if (rc == 0)
+		rc = name ? maildir_tmp_open_named(t, r->maildir, name, d) : maildir_tmp_open(t, r->maildir, d);
+	free(name);
+	if (rc < 0)
 		return -1;
 	mda_headers(m, s, sender, r, t->name, &hdr);
 	rc = maildir_tmp_write(t, hdr.data, hdr.len, d);
@@ -190,7 +211,14 @@ static int mda_link(struct mda *m, struct maildir_tmp *t, const struct mda_rcpt 
 				  r->address, p->t[i].folder, d->text);
 			dir = xstrdup(r->maildir);
 		}
-		if (maildir_tmp_link(t, dir, p->t[i].flags, &final, d) < 0) {
+		int rc = maildir_tmp_link(t, dir, p->t[i].flags, &final, d);
+		if (rc == 1) {		/* delivered before a crash: not again */
+			msg_info("already delivered to=%s path=%s", r->address, final);
+			free(final);
+			free(dir);
+			continue;
+		}
+		if (rc < 0) {
 			char **f;
 			/* back to the old state: a retry must not duplicate */
 			for (f = *finals; *f; f++)

@@ -26,6 +26,7 @@ struct lmtp_session {
 	struct mda *m;
 	char *helo;
 	char *sender;
+	char *delivery;		/* XDELIVERY=, poczta-mta's name for it */
 	struct mda_rcpt *rcpts;
 	size_t n;
 	struct mda_stage stage;
@@ -44,8 +45,13 @@ static void lmtp_helo(void *ctx, const char *name, struct dsn *out)
 static void lmtp_mail(void *ctx, const char *sender, const char *params, struct dsn *out)
 {
 	struct lmtp_session *s = ctx;
+	const char *x = params ? strcasestr(params, "XDELIVERY=") : NULL;
+
 	free(s->sender);
 	s->sender = xstrdup(sender);
+	free(s->delivery);	/* the engine checked its syntax */
+	s->delivery = x ? xstrndup(x + 10, strcspn(x + 10, " ")) : NULL;
+	s->m->delivery_id = s->delivery;
 	dsn_ok(out, "sender ok");
 }
 
@@ -121,6 +127,8 @@ static void lmtp_reset(void *ctx)
 	x_free(&s->rcpts);
 	s->n = 0;
 	x_free(&s->sender);
+	x_free(&s->delivery);
+	s->m->delivery_id = NULL;
 	if (s->staging)
 		stage_close(&s->stage);
 	s->staging = false;

@@ -30,6 +30,7 @@ struct args {
 	const char *sender;
 	char **rcpts;
 	const char *test;
+	const char *delivery_id;
 	bool lmtp, listen, trace;
 };
 
@@ -47,6 +48,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	static const struct option longopts[] = {
 		{ "lmtp", no_argument, NULL, 'L' }, { "listen", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' }, { "trace", no_argument, NULL, 'T' },
+		{ "delivery-id", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,6 +64,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		case 'L': a->lmtp = true; break;
 		case 'l': a->listen = true; break;
 		case 't': a->test = optarg; break;
+		case 'D': a->delivery_id = optarg; break;
 		case 'T': a->trace = true; break;
 		case 'h': usage(0);
 		case 'V': printf("poczta-mda %s\n", POCZTA_VERSION); exit(0);
@@ -272,6 +275,11 @@ int main(int argc, char **argv)
 			msg_set_quiet(true);
 		if (a.rcpts[0] == NULL)
 			a.rcpts = strlist_add(a.rcpts, m.default_user);
+		if (a.delivery_id && (strlen(a.delivery_id) > 64 ||
+				      strspn(a.delivery_id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+				      strlen(a.delivery_id)))
+			usage(EX_USAGE);
+		m.delivery_id = a.delivery_id;
 		rc = mda_pipe(&m, a.sender ? a.sender : "", a.rcpts);
 	}
 	mda_teardown(&m);

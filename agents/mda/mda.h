@@ -36,6 +36,7 @@ struct mda {
 	const char *via;	/* "LMTP" when a session delivers, NULL for the pipe */
 	const char *lhlo;	/* the LMTP peer's LHLO name */
 	const char *peer;	/* the LMTP peer's address */
+	const char *delivery_id;	/* poczta-mta's name for this delivery, or NULL */
 	/* the last compiled script, kept for the next recipient with the same one */
 	char *cached_path;
 	struct sieve_script *cached_script;

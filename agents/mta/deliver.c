@@ -40,10 +40,11 @@ static int deliver_hops(int fd)
 	return hops;
 }
 
-/* deliver_pipe - one recipient through "poczta-mda -f SENDER -d RCPT" (an
- * argv, never a shell); its exit status mapped to a delivery status */
-static void deliver_pipe(struct mta *m, const char *sender, const char *rcpt, int fd,
-			 struct dsn *d)
+/* deliver_pipe - one recipient through "poczta-mda --delivery-id ID -f
+ * SENDER -d RCPT" (an argv, never a shell); its exit status mapped to a
+ * delivery status.  The id lets the MDA see a repeat after a crash. */
+static void deliver_pipe(struct mta *m, const char *id, const char *sender, const char *rcpt,
+			 int fd, struct dsn *d)
 {
 	int err[2], status = 0;
 	char text[400] = "";
@@ -59,7 +60,8 @@ static void deliver_pipe(struct mta *m, const char *sender, const char *rcpt, in
 		dup2(fd, 0);
 		dup2(err[1], 2);
 		dup2(err[1], 1);
-		execl(m->mda, "poczta-mda", "-c", m->config_path, "-f", sender, "-d", rcpt, (char *)NULL);
+		execl(m->mda, "poczta-mda", "-c", m->config_path, "--delivery-id", id, "-f", sender,
+		      "-d", rcpt, (char *)NULL);
 		_exit(EX_OSERR);
 	}
 	close(err[1]);
@@ -86,11 +88,11 @@ static void deliver_local(struct mta *m, const struct queue_env *env, char **rcp
 	size_t i;
 
 	if (m->local_lmtp) {
-		lmtpc_deliver(m->local_lmtp, m->hostname, env->sender, rcpts, n, fd, out);
+		lmtpc_deliver(m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd, out);
 		return;
 	}
 	for (i = 0; i < n; i++)
-		deliver_pipe(m, env->sender, rcpts[i], fd, &out[i]);
+		deliver_pipe(m, env->id, env->sender, rcpts[i], fd, &out[i]);
 }
 
 /* deliver_backoff - the wait before try number attempts+1: retry_min,

@@ -121,7 +121,7 @@ static int lmtpc_data(struct lmtpc *l, int fd)
 }
 
 /* lmtpc_session - LHLO, MAIL, RCPTs (pipelined), DATA, a reply each */
-static void lmtpc_session(struct lmtpc *l, const char *helo, const char *sender,
+static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, const char *sender,
 			  char *const *rcpts, size_t n, int fd, struct dsn *out)
 {
 	struct dsn d;
@@ -129,7 +129,7 @@ static void lmtpc_session(struct lmtpc *l, const char *helo, const char *sender,
 	size_t i, accepted = 0;
 
 	if (lmtpc_reply(l, &d) != 220 || lmtpc_send(l, "LHLO %s\r\n", helo) < 0 ||
-	    lmtpc_reply(l, &d) != 250 || lmtpc_send(l, "MAIL FROM:<%s>\r\n", sender) < 0)
+	    lmtpc_reply(l, &d) != 250 || lmtpc_send(l, "MAIL FROM:<%s> XDELIVERY=%s\r\n", sender, id) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)
@@ -159,7 +159,7 @@ done:
 	free(ok);
 }
 
-int lmtpc_deliver(const char *endpoint, const char *helo, const char *sender,
+int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
 		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt)
 {
 	struct lmtpc l = { NULL, BUF_INIT };
@@ -177,7 +177,7 @@ int lmtpc_deliver(const char *endpoint, const char *helo, const char *sender,
 		return -1;
 	}
 	l.c = conn_new(fd);
-	lmtpc_session(&l, helo, sender, rcpts, n, data_fd, per_rcpt);
+	lmtpc_session(&l, helo, id, sender, rcpts, n, data_fd, per_rcpt);
 	conn_free(l.c);
 	buf_free(&l.in);
 	buf_free(&err);

@@ -90,7 +90,9 @@ void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, c
 	       size_t n, int fd, struct dsn *out);
 
 /* lmtpc.c */
-int lmtpc_deliver(const char *endpoint, const char *helo, const char *sender,
+/* lmtpc_deliver - id names the delivery (XDELIVERY=) so that the MDA stores
+ * it once even when a crash makes us send it again */
+int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
 		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt);
 
 /* cli.c */

@@ -55,6 +55,18 @@ check_eq "no -d: delivered to the configured user" "1" "$(ls "$INBOX"/new | wc -
 printf 'Subject: plus\n\nx\n' | prog poczta-mda -c "$CONF" -d alice+lists@poczta.test
 check_eq "alice+lists@ reaches alice" "2" "$(ls "$INBOX"/new | wc -l)"
 
+# A delivery poczta-mta names (--delivery-id) is stored once even when a
+# crash makes the MTA hand it over again; another id is another message.
+rm -f "$INBOX"/new/*
+for i in 1 2; do
+	printf 'Subject: once\n\nx\n' | prog poczta-mda -c "$CONF" --delivery-id Q123.abc -d alice@poczta.test
+done
+check_eq "the same delivery id twice: one message" "1" "$(ls "$INBOX"/new | wc -l)"
+printf 'Subject: once\n\nx\n' | prog poczta-mda -c "$CONF" --delivery-id Q124.abc -d alice@poczta.test
+check_eq "another delivery id: a second message" "2" "$(ls "$INBOX"/new | wc -l)"
+printf 'Subject: x\n\nx\n' | prog poczta-mda -c "$CONF" --delivery-id '../evil' 2>/dev/null
+check_eq "a delivery id with a slash is refused (EX_USAGE)" "64" "$?"
+
 # Unknown user, foreign domain: permanent failures with the sysexits codes.
 printf 'Subject: x\n\nx\n' | prog poczta-mda -c "$CONF" -d nobody@poczta.test 2>"$T/err"
 check_eq "unknown user exits EX_NOUSER (67)" "67" "$?"
