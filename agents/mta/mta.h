@@ -56,6 +56,8 @@ enum mta_rcpt_kind { MTA_LOCAL, MTA_REMOTE };
 struct mta_target {
 	char *addr;
 	enum mta_rcpt_kind kind;
+	char *orcpt;		/* RFC 3461 ORCPT as given, or NULL */
+	unsigned notify;	/* QUEUE_NOTIFY_* bits, 0 for the default */
 };
 int mta_policy_rcpt(struct mta *m, const char *rcpt, const char *auth, const char *client_ip,
 		    struct mta_target **out, size_t *n, struct dsn *d);

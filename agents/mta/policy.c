@@ -72,16 +72,17 @@ static void mta_target_add(struct mta_target **out, size_t *n, const char *addr,
 		if (strcasecmp((*out)[i].addr, addr) == 0)
 			return;		/* each recipient once */
 	*out = xreallocarray(*out, *n + 1, sizeof(**out));
-	(*out)[*n].addr = xstrdup(addr);
-	(*out)[*n].kind = kind;
+	(*out)[*n] = (struct mta_target){ xstrdup(addr), kind, NULL, 0 };
 	(*n)++;
 }
 
 void mta_targets_free(struct mta_target *t, size_t n)
 {
 	size_t i;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(t[i].addr);
+		free(t[i].orcpt);
+	}
 	free(t);
 }
 

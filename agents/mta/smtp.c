@@ -28,6 +28,8 @@ struct session {
 	char *auth;		/* authenticated user: the MSA sets it */
 	char *sender;
 	bool body_8bit;
+	bool ret_full;		/* RFC 3461 RET=FULL */
+	char *envid;
 	struct mta_target *rcpts;
 	size_t nrcpts;
 	struct queue_new *qn;
@@ -47,6 +49,38 @@ static char *session_ip(const char *peer)
 	return colon ? xstrndup(peer, (size_t)(colon - peer)) : xstrdup(peer);
 }
 
+/* session_param - the value of KEY=value among ESMTP parameters (the engine
+ * has checked their syntax), newly allocated, or NULL */
+static char *session_param(const char *params, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = params;
+
+	while (p && *p) {
+		p += strspn(p, " ");
+		if (strncasecmp(p, key, klen) == 0 && p[klen] == '=')
+			return xstrndup(p + klen + 1, strcspn(p + klen + 1, " "));
+		p += strcspn(p, " ");
+	}
+	return NULL;
+}
+
+/* session_notify - RFC 3461 NOTIFY= as QUEUE_NOTIFY_* bits */
+static unsigned session_notify(const char *params)
+{
+	char *v = session_param(params, "NOTIFY");
+	unsigned bits = 0;
+
+	if (v) {
+		bits |= strcasestr(v, "NEVER") ? QUEUE_NOTIFY_NEVER : 0;
+		bits |= strcasestr(v, "SUCCESS") ? QUEUE_NOTIFY_SUCCESS : 0;
+		bits |= strcasestr(v, "FAILURE") ? QUEUE_NOTIFY_FAILURE : 0;
+		bits |= strcasestr(v, "DELAY") ? QUEUE_NOTIFY_DELAY : 0;
+	}
+	free(v);
+	return bits;
+}
+
 static void session_helo(void *ctx, const char *name, struct dsn *out)
 {
 	struct session *s = ctx;
@@ -62,6 +96,9 @@ static void session_mail(void *ctx, const char *sender, const char *params, stru
 	free(s->sender);
 	s->sender = xstrdup(sender);
 	s->body_8bit = params && strcasestr(params, "BODY=8BITMIME") != NULL;
+	s->ret_full = params && strcasestr(params, "RET=FULL") != NULL;
+	free(s->envid);
+	s->envid = session_param(params, "ENVID");
 	dsn_ok(out, "Ok");
 }
 
@@ -73,9 +110,21 @@ static void session_rcpt(void *ctx, const char *rcpt, const char *params, struct
 		dsn_set(out, DSN_TEMPFAIL, "4.5.3", "Too many recipients");
 		return;
 	}
-	if (mta_policy_rcpt(s->m, rcpt, s->auth, s->ip, &s->rcpts, &s->nrcpts, out) == 0)
+	size_t first = s->nrcpts, i;
+
+	if (mta_policy_rcpt(s->m, rcpt, s->auth, s->ip, &s->rcpts, &s->nrcpts, out) == 0) {
+		char *orcpt = session_param(params, "ORCPT");
+		/* an alias's members carry the address the client gave (RFC 3461 4.2) */
+		if (orcpt == NULL && (s->nrcpts - first > 1 || (s->nrcpts > first &&
+		    strcasecmp(s->rcpts[first].addr, rcpt) != 0)))
+			orcpt = xasprintf("rfc822;%s", rcpt);
+		for (i = first; i < s->nrcpts; i++) {
+			s->rcpts[i].orcpt = orcpt ? xstrdup(orcpt) : NULL;
+			s->rcpts[i].notify = session_notify(params);
+		}
+		free(orcpt);
 		dsn_ok(out, "Ok");
-	else
+	} else
 		msg_info("reject from=%s rcpt=<%s> dsn=%s reason=\"%s\"", s->peer, rcpt, out->code,
 			 out->text);
 }
@@ -146,11 +195,15 @@ static void session_envelope(struct session *s, struct queue_env *env)
 	env->helo = s->helo ? s->helo : "";
 	env->protocol = (char *)session_protocol(s);
 	env->auth = s->auth;
+	env->envid = s->envid;
+	env->ret_full = s->ret_full;
 	env->body_8bit = s->body_8bit;
 	env->rcpts = xcalloc(s->nrcpts, sizeof(*env->rcpts));
 	env->nrcpts = s->nrcpts;
 	for (i = 0; i < s->nrcpts; i++) {
 		env->rcpts[i].addr = s->rcpts[i].addr;
+		env->rcpts[i].orcpt = s->rcpts[i].orcpt;
+		env->rcpts[i].notify = s->rcpts[i].notify;
 		env->rcpts[i].state = QUEUE_PENDING;
 	}
 }
@@ -196,6 +249,7 @@ static void session_reset(void *ctx)
 	s->rcpts = NULL;
 	s->nrcpts = 0;
 	x_free(&s->sender);
+	x_free(&s->envid);
 }
 
 /* session_loop - read, feed the engine, write, until the session ends */

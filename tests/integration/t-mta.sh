@@ -149,6 +149,25 @@ check "the bounce is a multipart/report delivery-status" grep -q 'report-type=de
 check "it names the failed recipient and Status 5.4.6" sh -c "grep -q 'Final-Recipient: rfc822; *bob@poczta.test' '$bounce' && grep -q 'Status: 5.4.6' '$bounce'"
 check "it comes from the null sender" grep -q '^Return-Path: <>' "$bounce"
 
+# DSN (RFC 3461): NOTIFY=NEVER means no bounce; RET=FULL and ENVID come back.
+na=$(ls "$A/new" | wc -l)
+python3 - "$PORT" <<'PY'
+import smtplib, sys
+hops = "".join("Received: from hop%d by hop%d; Sun, 22 Nov 2026 10:00:00 +0000\r\n" % (i, i + 1) for i in range(51))
+c = smtplib.SMTP("127.0.0.1", int(sys.argv[1])); c.ehlo("x")
+c.sendmail("alice@poczta.test", ["bob@poczta.test"], hops + "Subject: never tell\r\n\r\nx\r\n",
+           rcpt_options=["NOTIFY=NEVER"])
+c.sendmail("alice@poczta.test", ["bob@poczta.test"], hops + "Subject: tell me all\r\n\r\nwhole body\r\n",
+           mail_options=["RET=FULL", "ENVID=QQ314159"], rcpt_options=["NOTIFY=FAILURE"])
+c.quit()
+PY
+check "one bounce comes back (for the message that asked)" wait_for "$A" $((na + 1))
+sleep 1
+check_eq "NOTIFY=NEVER: no bounce for it" "$((na + 1))" "$(ls "$A/new" | wc -l)"
+bounce=$(ls -t "$A"/new/* | head -n 1)
+check "the bounce carries Original-Envelope-Id (ENVID)" grep -q '^Original-Envelope-Id: QQ314159' "$bounce"
+check "RET=FULL returns the whole message" sh -c "grep -q 'message/rfc822' '$bounce' && grep -q 'whole body' '$bounce'"
+
 # The queue: with the MDA stopped local mail waits, deferred, and goes out
 # after a flush once the MDA is back.
 mdapid=$(cat "$T/sb/data/run/mda.pid")
