@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <time.h>
 #include "i18n.h"
 #include "msg.h"
 #include "queue_int.h"
@@ -199,8 +200,15 @@ static void committer_batch(struct committer *c)
 		if (c->clients[i].ready)
 			ids[n++] = xstrdup(c->clients[i].line + 7);
 	if (n > 0) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (queue_commit_batch(c->q, ids, n, ok, &err) > 0)
 			msg_warnx("queue committer: %s", buf_cstr(&err));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (msg_verbose())
+			msg_debug("queue committer batch=%zu ms=%.1f", n,
+				  (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		committer_answer(c, ids, ok, &err);
 	}
 	buf_free(&err);
