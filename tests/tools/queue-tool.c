@@ -136,7 +136,10 @@ static int cmd_change(struct queue *q, const char *id, bool bounce)
 		r->last = xstrdup(bounce ? "550 5.1.1 no such user" : "451 4.3.0 try again \"later\"");
 		snprintf(r->dsn, sizeof(r->dsn), "%s", bounce ? "5.1.1" : "4.3.0");
 	}
-	rc = bounce ? queue_bounce(q, &env, "mx.example", &d) : queue_update(q, &env, &d);
+	/* as the manager does: record the failures, then report them */
+	rc = queue_update(q, &env, &d);
+	if (rc == 0 && bounce)
+		rc = queue_bounce(q, &env, "mx.example", &d);
 	if (rc < 0)
 		fprintf(stderr, "queue-tool: %s\n", d.text);
 	queue_env_free(&env);
