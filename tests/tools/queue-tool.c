@@ -12,7 +12,8 @@
  *   queue-tool DIR committer             run the group committer until SIGTERM
  *   queue-tool DIR bench WRITERS N       N commits in each of WRITERS processes;
  *                                        prints commits per second
- * The sender is $QUEUE_TOOL_SENDER, else sender@example.org. */
+ * The sender is $QUEUE_TOOL_SENDER, else sender@example.org; with
+ * $QUEUE_TOOL_VERBOSE set the committer logs each batch (size, milliseconds). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	msg_init("queue-tool", "MTA");
+	if (getenv("QUEUE_TOOL_VERBOSE"))
+		msg_set_verbose(1);
 	if (argc < 3) {
 		fprintf(stderr, "usage: queue-tool DIR COMMAND [ARGS]\n");
 		return 2;
