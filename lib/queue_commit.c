@@ -8,9 +8,13 @@
  * whose data did not make it is not listed (queue_list checks) and, like
  * data without an envelope, is removed as garbage.  After it, both names and
  * both contents are durable.  One directory sync per batch is what makes the
- * group commit worth having; the file syncs are per file rather than one
- * syncfs(2) so that a batch never waits on unrelated dirty data of the same
- * file system (a Maildir being written, say). */
+ * group commit worth having.  A batch of more than one message starts with
+ * syncfs(2): fsync of one file after another costs a journal commit each on
+ * ext4 (delayed allocation puts each file's blocks in a new transaction),
+ * while syncfs writes them all out and commits once.  The per-file fsyncs
+ * that follow are then nearly free and still report a write error of their
+ * own file.  The price: a batch also waits for unrelated dirty data on the
+ * same file system. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -42,17 +46,19 @@ static int queue_fsync_path(const char *path)
 	return rc;
 }
 
-/* queue_sync_pair - fsync DIR/ID and DIR/ID.env; 0 or -1 with errno */
-static int queue_sync_pair(const char *dir, const char *id)
+/* queue_sync_one - fsync incoming/ID+suffix, or msg/ID+suffix when a
+ * committer that died mid-batch moved it already; 0 or -1 with errno */
+static int queue_sync_one(struct queue *q, const char *id, const char *suffix)
 {
-	char *data = queue_path(dir, id, NULL), *env = queue_path(dir, id, QUEUE_ENV_SUFFIX);
-	int rc;
+	char *path = queue_path(q->incoming, id, suffix);
+	int rc = queue_fsync_path(path);
 
-	rc = queue_fsync_path(data);
-	if (rc == 0)
-		rc = queue_fsync_path(env);
-	free(data);
-	free(env);
+	if (rc < 0 && errno == ENOENT) {
+		free(path);
+		path = queue_path(q->msgdir, id, suffix);
+		rc = queue_fsync_path(path);
+	}
+	free(path);
 	return rc;
 }
 
@@ -67,6 +73,22 @@ static int queue_move(const char *from, const char *to, const char *id, const ch
 	return rc;
 }
 
+/* queue_move_in - move incoming/ID+suffix into msg/, done already being fine */
+static int queue_move_in(struct queue *q, const char *id, const char *suffix)
+{
+	char *path;
+	int rc;
+
+	if (queue_move(q->incoming, q->msgdir, id, suffix) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	path = queue_path(q->msgdir, id, suffix);
+	rc = access(path, F_OK);
+	free(path);
+	return rc;
+}
+
 /* queue_batch_fail - note the failure of id (the first one goes into err) */
 static void queue_batch_fail(struct buf *err, const char *id, const char *what, int e)
 {
@@ -75,26 +97,37 @@ static void queue_batch_fail(struct buf *err, const char *id, const char *what, 
 		buf_printf(err, _("queue: commit %s: %s: %s"), id, what, strerror(e));
 }
 
-/* queue_batch_sync - fsync every message's two files; a message already moved
- * into msg/ (a committer died after the renames) is synced there; moved[i] */
+/* queue_syncfs - syncfs(2) the file system that holds dir */
+static void queue_syncfs(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		syncfs(fd);
+		close(fd);
+	}
+}
+
+/* queue_batch_sync - fsync every message's two files, wherever they are */
 static void queue_batch_sync(struct queue *q, char *const *ids, size_t n, bool *ok,
-			     bool *moved, struct buf *err)
+			     struct buf *err)
 {
 	size_t i;
 
+	/* a batch: one syncfs writes every file out and commits the journal
+	 * once; the fsyncs below then find nothing left to do, and still
+	 * report a write error of their own file */
+	if (n > 1)
+		queue_syncfs(q->incoming);
 	for (i = 0; i < n; i++) {
-		moved[i] = false;
 		ok[i] = queue_id_valid(ids[i]);
 		if (!ok[i]) {
 			queue_batch_fail(err, "?", _("bad queue id"), EINVAL);
 			continue;
 		}
-		if (queue_sync_pair(q->incoming, ids[i]) == 0)
+		if (queue_sync_one(q, ids[i], NULL) == 0 &&
+		    queue_sync_one(q, ids[i], QUEUE_ENV_SUFFIX) == 0)
 			continue;
-		if (errno == ENOENT && queue_sync_pair(q->msgdir, ids[i]) == 0) {
-			moved[i] = true;
-			continue;
-		}
 		queue_batch_fail(err, ids[i], _("sync"), errno);
 		ok[i] = false;
 	}
@@ -103,20 +136,20 @@ static void queue_batch_sync(struct queue *q, char *const *ids, size_t n, bool *
 
 /* queue_batch_move - rename data then envelope of each synced message into msg/ */
 static void queue_batch_move(struct queue *q, char *const *ids, size_t n, bool *ok,
-			     const bool *moved, struct buf *err)
+			     struct buf *err)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!ok[i] || moved[i])
+		if (!ok[i])
 			continue;
-		if (queue_move(q->incoming, q->msgdir, ids[i], NULL) < 0) {
+		if (queue_move_in(q, ids[i], NULL) < 0) {
 			queue_batch_fail(err, ids[i], _("rename data"), errno);
 			ok[i] = false;
 			continue;
 		}
 		crash_point("queue-data-moved");
-		if (queue_move(q->incoming, q->msgdir, ids[i], QUEUE_ENV_SUFFIX) < 0) {
+		if (queue_move_in(q, ids[i], QUEUE_ENV_SUFFIX) < 0) {
 			queue_batch_fail(err, ids[i], _("rename envelope"), errno);
 			ok[i] = false;
 			queue_move(q->msgdir, q->incoming, ids[i], NULL);
@@ -128,12 +161,11 @@ static void queue_batch_move(struct queue *q, char *const *ids, size_t n, bool *
 size_t queue_commit_batch(struct queue *q, char *const *ids, size_t n, bool *ok,
 			  struct buf *err)
 {
-	bool *moved = xcalloc(n ? n : 1, sizeof(bool));
 	size_t i, failed = 0;
 	int e;
 
-	queue_batch_sync(q, ids, n, ok, moved, err);
-	queue_batch_move(q, ids, n, ok, moved, err);
+	queue_batch_sync(q, ids, n, ok, err);
+	queue_batch_move(q, ids, n, ok, err);
 	if (fsync_dir(q->msgdir) < 0) {
 		/* not durable: take the envelopes back so that nothing is queued */
 		e = errno;
@@ -149,7 +181,6 @@ size_t queue_commit_batch(struct queue *q, char *const *ids, size_t n, bool *ok,
 	crash_point("queue-dir-synced");
 	for (i = 0; i < n; i++)
 		failed += !ok[i];
-	free(moved);
 	return failed;
 }
 

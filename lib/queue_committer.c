@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <time.h>
 #include "i18n.h"
 #include "msg.h"
 #include "queue_int.h"
@@ -37,6 +38,7 @@
 
 #define COMMITTER_MAX_CLIENTS 1024
 #define COMMITTER_LINE 64
+#define COMMITTER_DRAIN_ROUNDS 8	/* polls for more requests before a batch */
 
 struct committer_client {
 	int fd;
@@ -199,8 +201,15 @@ static void committer_batch(struct committer *c)
 		if (c->clients[i].ready)
 			ids[n++] = xstrdup(c->clients[i].line + 7);
 	if (n > 0) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (queue_commit_batch(c->q, ids, n, ok, &err) > 0)
 			msg_warnx("queue committer: %s", buf_cstr(&err));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (msg_verbose())
+			msg_debug("queue committer batch=%zu ms=%.1f", n,
+				  (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		committer_answer(c, ids, ok, &err);
 	}
 	buf_free(&err);
@@ -210,15 +219,14 @@ static void committer_batch(struct committer *c)
 	free(ok);
 }
 
-/* committer_has_ready - whether any client waits for its commit */
-static bool committer_has_ready(const struct committer *c)
+/* committer_nready - how many clients wait for their commit */
+static size_t committer_nready(const struct committer *c)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < c->nclients; i++)
-		if (c->clients[i].ready)
-			return true;
-	return false;
+		n += c->clients[i].ready;
+	return n;
 }
 
 void queue_committer_run(struct queue *q)
@@ -226,6 +234,7 @@ void queue_committer_run(struct queue *q)
 	struct committer c = { q, -1, NULL, 0, NULL };
 	struct sigaction sa;
 	sigset_t term, waitmask;
+	int round;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = committer_on_term;
@@ -242,11 +251,15 @@ void queue_committer_run(struct queue *q)
 	c.pfds = xcalloc(COMMITTER_MAX_CLIENTS + 1, sizeof(*c.pfds));
 	while (!committer_stop) {
 		committer_poll(&c, -1, &waitmask);
-		/* take in whatever else is already there before syncing */
-		while (!committer_stop && committer_has_ready(&c) && c.nclients > 0) {
-			size_t before = c.nclients;
+		/* take in whatever else is already there before syncing; no
+		 * timer: requests that arrive during a sync make the next batch
+		 * (a 1 ms window was tried and gained nothing measurable here) */
+		for (round = 0; round < COMMITTER_DRAIN_ROUNDS && !committer_stop; round++) {
+			size_t ready = committer_nready(&c), clients = c.nclients;
+			if (ready == 0)
+				break;
 			committer_poll(&c, 0, &waitmask);
-			if (c.nclients == before)
+			if (committer_nready(&c) == ready && c.nclients == clients)
 				break;
 		}
 		if (!committer_stop)
