@@ -80,12 +80,16 @@ static const char *bounce_addr_type(const char *addr)
 	return "rfc822";
 }
 
-/* bounce_status - the rcpt's status code if its class fits the action */
+/* bounce_status - the rcpt's status code if its class fits the action; a
+ * failure after retries ran out keeps its 4.x.x code (RFC 3463 3.5: 4.4.7
+ * "delivery time expired" is reported as a persistent transient status) */
 static const char *bounce_status(const struct queue_rcpt *r, enum bounce_action a)
 {
 	char want = a == ACT_FAILED ? '5' : a == ACT_DELAYED ? '4' : '2';
 	const char *d = r->dsn;
 
+	if (a == ACT_FAILED && strcmp(d, "4.4.7") == 0)
+		return d;
 	if (d[0] == want && d[1] == '.' && strspn(d + 2, "0123456789.") == strlen(d + 2) &&
 	    strchr(d + 2, '.') != NULL)
 		return d;
