@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "msg.h"
 #include "server.h"
@@ -20,11 +21,25 @@ static void server_on_term(int sig)
 	server_stop = 1;
 }
 
+/* A finished session wakes ppoll; the handler has nothing to do. */
+static void server_on_child(int sig)
+{
+}
+
 /* The sessions running now, so that SIGTERM can be passed on to them. */
 struct server_children {
 	pid_t *pids;
 	int n;
 };
+
+/* server_ms_since - milliseconds from *t until now (monotonic) */
+static long server_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
 
 /* server_reap - collect finished children (sessions, and helpers a tick forked) */
 static void server_reap(struct server_children *c)
@@ -58,29 +73,49 @@ void server_run(int listen_fd, const struct server_opts *o)
 	struct server_children c = { xcalloc((size_t)o->max_connections + 1, sizeof(pid_t)), 0 };
 	int i;
 
+	sigset_t block, waitmask;
+	struct timespec last_tick;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = server_on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = server_on_child;
+	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* SIGCHLD and SIGTERM are let in only inside ppoll: a session that ends
+	 * frees its slot at once, even when every slot was taken */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGCHLD);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	while (!server_stop) {
 		struct pollfd p = { listen_fd, POLLIN, 0 };
-		int ready, fd;
+		int ms = o->tick_ms > 0 ? o->tick_ms : 1000, ready, fd;
+		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 		pid_t pid;
 
 		server_reap(&c);
-		ready = poll(&p, c.n < o->max_connections ? 1 : 0, o->tick_ms > 0 ? o->tick_ms : 1000);
-		if (ready <= 0) {
-			if (o->tick && !server_stop)
-				o->tick(o->ctx);
-			continue;
+		ready = ppoll(&p, c.n < o->max_connections ? 1 : 0, &ts, &waitmask);
+		if (o->tick && !server_stop && server_ms_since(&last_tick) >= ms) {
+			clock_gettime(CLOCK_MONOTONIC, &last_tick);
+			o->tick(o->ctx);
 		}
+		if (ready <= 0)
+			continue;	/* a signal (reap, or stop) or the tick */
 		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
 		pid = fork();
-		if (pid == 0)
+		if (pid == 0) {
+			sigprocmask(SIG_SETMASK, &waitmask, NULL);
 			server_child(listen_fd, fd, o);
+		}
 		if (pid < 0)
 			msg_warn("fork");
 		else
@@ -90,6 +125,7 @@ void server_run(int listen_fd, const struct server_opts *o)
 	for (i = 0; i < c.n; i++)
 		kill(c.pids[i], SIGTERM);
 	free(c.pids);
+	sigprocmask(SIG_SETMASK, &waitmask, NULL);
 }
 
 bool server_drop_privileges(const char *user)

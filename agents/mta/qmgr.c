@@ -21,7 +21,6 @@ struct qitem {
 	char *id;
 	time_t due;		/* 0: to be read; QMGR_NEVER: held */
 	pid_t worker;
-	bool seen;
 };
 
 struct qmgr {
@@ -31,10 +30,12 @@ struct qmgr {
 	int running;
 };
 
-static volatile sig_atomic_t qmgr_stop, qmgr_wake;
+static volatile sig_atomic_t qmgr_stop, qmgr_wake, qmgr_new_mail;
 
 static void qmgr_on_signal(int sig)
 {
+	if (sig == SIGUSR1)
+		qmgr_new_mail = 1;
 	if (sig == SIGUSR1 || sig == SIGCHLD)
 		qmgr_wake = 1;
 	else if (sig == SIGTERM || sig == SIGINT)
@@ -66,30 +67,38 @@ static time_t qmgr_due(struct qmgr *q, const char *id)
 	return due;
 }
 
-/* qmgr_scan - take in new ids, forget removed ones */
+static int qmgr_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* qmgr_scan - take in new ids, forget removed ones: both lists sorted and
+ * merged, so a large queue costs n log n, not n squared */
 static void qmgr_scan(struct qmgr *q)
 {
-	char **ids = queue_list(q->m->queue), **id;
-	size_t i, j;
+	char **ids = queue_list(q->m->queue);
+	size_t nids = strlist_len(ids), i = 0, j = 0, n = 0;
+	struct qitem *out = xcalloc(nids + q->n + 1, sizeof(*out));
 
-	for (i = 0; i < q->n; i++)
-		q->items[i].seen = false;
-	for (id = ids; id && *id; id++) {
-		for (i = 0; i < q->n && strcmp(q->items[i].id, *id) != 0; i++)
-			;
-		if (i == q->n) {
-			q->items = xreallocarray(q->items, q->n + 1, sizeof(*q->items));
-			q->items[q->n++] = (struct qitem){ xstrdup(*id), 0, 0, true };
+	qsort(ids, nids, sizeof(*ids), qmgr_cmp_str);
+	while (i < q->n || j < nids) {
+		int c = i == q->n ? 1 : j == nids ? -1 : strcmp(q->items[i].id, ids[j]);
+		if (c < 0) {		/* gone from the queue: forget it unless busy */
+			if (q->items[i].worker > 0)
+				out[n++] = q->items[i];
+			else
+				free(q->items[i].id);
+			i++;
+		} else if (c > 0)
+			out[n++] = (struct qitem){ xstrdup(ids[j++]), 0, 0 };
+		else {
+			out[n++] = q->items[i++];
+			j++;
 		}
-		q->items[i].seen = true;
 	}
-	for (i = j = 0; i < q->n; i++) {
-		if (q->items[i].seen || q->items[i].worker > 0)
-			q->items[j++] = q->items[i];
-		else
-			free(q->items[i].id);
-	}
-	q->n = j;
+	free(q->items);
+	q->items = out;
+	q->n = n;
 	strlist_free(ids);
 }
 
@@ -150,6 +159,7 @@ void qmgr_run(struct mta *m)
 {
 	struct qmgr q = { m, NULL, 0, 0 };
 	struct sigaction sa;
+	time_t last_scan = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = qmgr_on_signal;	/* no SA_RESTART: a signal ends the sleep */
@@ -159,9 +169,14 @@ void qmgr_run(struct mta *m)
 	sigaction(SIGCHLD, &sa, NULL);	/* a worker done: a free slot */
 	while (!qmgr_stop) {
 		struct timespec ts = { 1, 0 };
+		time_t now = time(NULL);
 		qmgr_reap(&q);
 		qmgr_wake = 0;
-		qmgr_scan(&q);
+		if (qmgr_new_mail || now != last_scan) {	/* the directory: new mail, or each second */
+			qmgr_new_mail = 0;
+			last_scan = now;
+			qmgr_scan(&q);
+		}
 		qmgr_pass(&q);
 		if (!qmgr_wake && !qmgr_stop)
 			nanosleep(&ts, NULL);
