@@ -95,6 +95,8 @@ static const struct conf_option mta_options[] = {
 	  "the longest wait between tries", NULL },
 	{ "max_queue_lifetime", CONF_DURATION, "5d",
 	  "how long a message is retried before it bounces", NULL },
+	{ "group_commit", CONF_BOOL, "yes",
+	  "make the messages of concurrent sessions durable together (a committer process)", NULL },
 	{ "delivery_concurrency", CONF_INT, "10",
 	  "messages delivered at once", NULL },
 	{ "local_delivery", CONF_STRING, NULL,

@@ -27,6 +27,7 @@ static void serve_on_usr1(int sig)
 struct serve {
 	struct mta *m;
 	pid_t committer;
+	bool group_commit;
 };
 
 /* serve_fork - run fn in a child process; its pid */
@@ -62,7 +63,7 @@ static void serve_tick(void *ctx)
 {
 	struct serve *sv = ctx;
 
-	if (sv->committer <= 0 || kill(sv->committer, 0) < 0) {
+	if (sv->group_commit && (sv->committer <= 0 || kill(sv->committer, 0) < 0)) {
 		msg_warnx("restarting the queue committer");
 		sv->committer = serve_fork(sv->m, serve_committer, "committer");
 	}
@@ -76,7 +77,7 @@ static void serve_tick(void *ctx)
 int mta_serve(struct mta *m)
 {
 	const char *addr = conf_get(m->conf, "mta", NULL, "listen");
-	struct serve sv = { m, -1 };
+	struct serve sv = { m, -1, conf_get_bool(m->conf, "mta", NULL, "group_commit") };
 	struct server_opts o = { (int)conf_get_int(m->conf, "mta", NULL, "max_connections"),
 				 serve_session, serve_tick, 1000, &sv };
 	struct endpoint ep;
@@ -91,13 +92,15 @@ int mta_serve(struct mta *m)
 	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
 		msg_fatal("cannot become user %s: %s", conf_get(m->conf, "global", NULL, "run_user"),
 			  strerror(errno));
-	sv.committer = serve_fork(m, serve_committer, "committer");
+	if (sv.group_commit)
+		sv.committer = serve_fork(m, serve_committer, "committer");
 	m->qmgr_pid = serve_fork(m, qmgr_run, "qmgr");
 	serve_qmgr_pid = m->qmgr_pid;
 	signal(SIGUSR1, serve_on_usr1);
 	msg_info("listening on %s", addr);
 	server_run(fd, &o);
-	kill(sv.committer, SIGTERM);
+	if (sv.committer > 0)
+		kill(sv.committer, SIGTERM);
 	kill(m->qmgr_pid, SIGTERM);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
