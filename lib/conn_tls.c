@@ -223,6 +223,10 @@ int conn_starttls_client(struct conn *c, struct tls_client *t, const char *hostn
 		return -1;
 	free(c->host);
 	c->host = hostname ? xstrdup(hostname) : NULL;
+	/* an MX name from the DNS may end in a dot: certificates and SNI
+	 * (RFC 6066 3) name hosts without it */
+	if (c->host != NULL && strlen(c->host) > 1 && c->host[strlen(c->host) - 1] == '.')
+		c->host[strlen(c->host) - 1] = '\0';
 	c->verify.client = t;
 	c->verify.host = c->host;
 	buf_reset(&c->verify.why);
