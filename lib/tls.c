@@ -25,6 +25,7 @@ struct tls_server {
 	char *key;
 };
 
+/* tls_ssl_error - what, then up to three of OpenSSL's queued errors */
 void tls_ssl_error(struct buf *err, const char *what)
 {
 	unsigned long e;
