@@ -55,6 +55,7 @@ const char *conn_error(const struct conn *c)
 	return buf_cstr(&c->err);
 }
 
+/* conn_deadline - now + ms on the monotonic clock, -1 for never (conn_int.h) */
 long long conn_deadline(int ms)
 {
 	struct timespec ts;
@@ -65,6 +66,7 @@ long long conn_deadline(int ms)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ms;
 }
 
+/* conn_wait - poll for what until deadline, EINTR retried (conn_int.h) */
 int conn_wait(struct conn *c, short what, long long deadline)
 {
 	struct pollfd p = { .fd = c->fd, .events = what };
@@ -219,6 +221,7 @@ int conn_write(struct conn *c, const void *p, size_t n)
 	return 0;
 }
 
+/* conn_buffered - our buffer, or OpenSSL's decrypted or undecrypted bytes */
 bool conn_buffered(const struct conn *c)
 {
 	return c->rstart < c->rend ||

@@ -10,9 +10,16 @@
 #include "conn_int.h"
 #include "xalloc.h"
 
+/* libetpan exports these (LIBETPAN_EXPORT) but installs no header for
+ * them; mailstream_wait_idle (IMAP IDLE) needs a driver's cancel object */
+struct mailstream_cancel *mailstream_cancel_new(void);
+void mailstream_cancel_free(struct mailstream_cancel *cancel);
+void mailstream_cancel_notify(struct mailstream_cancel *cancel);
+
 struct conn_stream {
 	struct conn *c;		/* not owned */
 	int timeout_ms;
+	struct mailstream_cancel *cancel;
 };
 
 /* conn_stream_read - what libetpan's buffer asks for; a timeout is an
@@ -49,8 +56,28 @@ static int conn_stream_get_fd(mailstream_low *s)
  * libetpan's own drivers do), never the conn */
 static void conn_stream_free(mailstream_low *s)
 {
-	free(s->data);
+	struct conn_stream *cs = s->data;
+
+	if (cs->cancel != NULL)
+		mailstream_cancel_free(cs->cancel);
+	free(cs);
 	free(s);
+}
+
+/* conn_stream_cancel - wake a mailstream_wait_idle; a read under way
+ * still ends only by its timeout */
+static void conn_stream_cancel(mailstream_low *s)
+{
+	struct conn_stream *cs = s->data;
+
+	mailstream_cancel_notify(cs->cancel);
+}
+
+static struct mailstream_cancel *conn_stream_get_cancel(mailstream_low *s)
+{
+	struct conn_stream *cs = s->data;
+
+	return cs->cancel;
 }
 
 static mailstream_low_driver conn_stream_driver = {
@@ -59,6 +86,8 @@ static mailstream_low_driver conn_stream_driver = {
 	.mailstream_close = conn_stream_close,
 	.mailstream_get_fd = conn_stream_get_fd,
 	.mailstream_free = conn_stream_free,
+	.mailstream_cancel = conn_stream_cancel,
+	.mailstream_get_cancel = conn_stream_get_cancel,
 };
 
 /* conn_mailstream - a stream on c; the caller closes it with
@@ -73,8 +102,11 @@ struct _mailstream *conn_mailstream(struct conn *c, int timeout_ms)
 
 	cs->c = c;
 	cs->timeout_ms = timeout_ms;
-	low = mailstream_low_new(cs, &conn_stream_driver);
+	cs->cancel = mailstream_cancel_new();
+	low = cs->cancel ? mailstream_low_new(cs, &conn_stream_driver) : NULL;
 	if (low == NULL) {
+		if (cs->cancel != NULL)
+			mailstream_cancel_free(cs->cancel);
 		free(cs);
 		return NULL;
 	}

@@ -97,6 +97,7 @@ static void conn_bio_init_method(void)
 	conn_bio_method = m;
 }
 
+/* conn_bio_new - a BIO on c's socket, owned by the SSL it is set on */
 BIO *conn_bio_new(struct conn *c)
 {
 	BIO *b;
@@ -108,6 +109,8 @@ BIO *conn_bio_new(struct conn *c)
 	return b;
 }
 
+/* conn_ssl_io_result - SSL_get_error in conn terms; -1 marks the session
+ * dead (no close_notify after a fatal error) */
 ssize_t conn_ssl_io_result(struct conn *c, int ret, const char *what)
 {
 	int e = SSL_get_error(c->ssl, ret);
@@ -206,6 +209,7 @@ static int conn_handshake(struct conn *c, struct buf *err)
 	}
 }
 
+/* conn_starttls_server - the server handshake (STARTTLS or implicit TLS) */
 int conn_starttls_server(struct conn *c, struct tls_server *t, struct buf *err)
 {
 	if (conn_tls_begin(c, tls_server_ctx(t), err) < 0)
@@ -216,6 +220,7 @@ int conn_starttls_server(struct conn *c, struct tls_server *t, struct buf *err)
 	return 0;
 }
 
+/* conn_starttls_client - the client handshake, then the certificate policy */
 int conn_starttls_client(struct conn *c, struct tls_client *t, const char *hostname,
 			 struct buf *err)
 {
@@ -223,6 +228,10 @@ int conn_starttls_client(struct conn *c, struct tls_client *t, const char *hostn
 		return -1;
 	free(c->host);
 	c->host = hostname ? xstrdup(hostname) : NULL;
+	/* an MX name from the DNS may end in a dot: certificates and SNI
+	 * (RFC 6066 3) name hosts without it */
+	if (c->host != NULL && strlen(c->host) > 1 && c->host[strlen(c->host) - 1] == '.')
+		c->host[strlen(c->host) - 1] = '\0';
 	c->verify.client = t;
 	c->verify.host = c->host;
 	buf_reset(&c->verify.why);
@@ -244,6 +253,7 @@ const char *conn_tls_cipher(const struct conn *c)
 	return c->ssl ? SSL_get_cipher_name(c->ssl) : NULL;
 }
 
+/* conn_peer_fingerprint - newly allocated, the caller frees it */
 char *conn_peer_fingerprint(const struct conn *c)
 {
 	return c->ssl ? tls_fingerprint(SSL_get0_peer_certificate(c->ssl)) : NULL;

@@ -35,7 +35,18 @@ struct smtpc_opts {
  * outcome goes to per_rcpt[i]; a failure of the whole session (connect, TLS,
  * AUTH, MAIL, DATA) goes to every recipient not yet decided and to
  * session.  Returns 0 when the session ran to the end, -1 otherwise
- * (session says why, and whether to try the next MX). */
+ * (session says why, and whether to try the next MX).
+ *
+ * In detail: with 0, every per_rcpt[i] is final (the RCPT reply, or the
+ * reply to the end of the data) and session is DSN_OK, also when no
+ * recipient was accepted.  With -1, session is DSN_TEMPFAIL when the next
+ * MX is worth trying (connect, greeting, EHLO, TLS, AUTH, timeouts, 421, a
+ * lost connection, 4xx to MAIL/DATA) and DSN_PERMFAIL when not (5xx to
+ * MAIL, DATA or the end of data; a message over the server's SIZE); the
+ * recipients not decided before the failure carry session's status.  A
+ * recipient address with control bytes or < > is permfail 5.1.3 and never
+ * sent.  The EHLO name is o->helo ("localhost" if NULL); timeout_ms 0 means
+ * the RFC 5321 4.5.3.2 timeouts. */
 int smtpc_send(const struct smtpc_opts *o, const char *host, const char *port,
 	       const char *sender, char *const *rcpts, size_t nrcpts, int data_fd,
 	       struct dsn *per_rcpt, struct dsn *session);

@@ -1,7 +1,8 @@
 /* smtpc_int.h - the SMTP client's private parts, shared by smtpc.c (the
  * session: connect, hello, TLS, AUTH, QUIT), smtpc_mail.c (the transaction:
- * MAIL, RCPT, DATA, pipelined or not), smtpc_reply.c (reading and parsing
- * replies) and smtpc_data.c (the message text on the wire).  Nothing
+ * MAIL, RCPT, DATA, pipelined or not), smtpc_reply.c (parsing replies),
+ * smtpc_io.c (reading replies, writing commands) and smtpc_data.c (the
+ * message text on the wire).  Nothing
  * outside lib/smtpc*.c includes this file but the unit test. */
 #ifndef POCZTA_SMTPC_INT_H
 #define POCZTA_SMTPC_INT_H

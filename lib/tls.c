@@ -25,6 +25,7 @@ struct tls_server {
 	char *key;
 };
 
+/* tls_ssl_error - what, then up to three of OpenSSL's queued errors */
 void tls_ssl_error(struct buf *err, const char *what)
 {
 	unsigned long e;
@@ -167,8 +168,9 @@ static bool tls_parse_pin(const char *s, unsigned char out[32])
 	return n == 32 && hi < 0;
 }
 
-/* tls_client_trust - load the CAs a client trusts into ctx: ca_file, else
- * the system's default paths; 0 or -1 with err */
+/* tls_client_trust - load the CAs a client trusts into ctx: ca_file (each
+ * certificate in it a trust anchor), else the system's default paths; 0 or
+ * -1 with err */
 static int tls_client_trust(SSL_CTX *ctx, const char *ca_file, struct buf *err)
 {
 	if (ca_file != NULL) {
@@ -176,6 +178,9 @@ static int tls_client_trust(SSL_CTX *ctx, const char *ca_file, struct buf *err)
 			tls_ssl_error(err, ca_file);
 			return -1;
 		}
+		/* what the user names is trusted as it is, even an intermediate
+		 * CA or a server's own certificate that is not self-signed */
+		X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
 		tls_ssl_error(err, _("cannot load the system's trusted certificates"));
 		return -1;

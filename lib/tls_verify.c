@@ -126,6 +126,7 @@ static bool tls_is_ip(const char *s)
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
+/* tls_client_prepare - name checks (unless pinned or unverified) and SNI */
 int tls_client_prepare(SSL *ssl, struct tls_verify *v, struct buf *err)
 {
 	const struct tls_client *t = v->client;
@@ -152,6 +153,8 @@ int tls_client_prepare(SSL *ssl, struct tls_verify *v, struct buf *err)
 	return 0;
 }
 
+/* tls_client_check - after the handshake, the policy once more: the pin,
+ * or OpenSSL's verdict, with the reason kept by the callback */
 int tls_client_check(SSL *ssl, struct tls_verify *v, struct buf *err)
 {
 	X509 *x = SSL_get0_peer_certificate(ssl);

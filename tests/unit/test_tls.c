@@ -219,6 +219,21 @@ static void test_wrong_host(void **state)
 	buf_free(&err);
 }
 
+/* test_trailing_dot - "mail.example.org." (an MX name from the DNS) is
+ * the same host as the certificate's "mail.example.org" */
+static void test_trailing_dot(void **state)
+{
+	struct fixture *f = *state;
+	struct tls_client_opts o = { .ca_file = f->cert };
+	struct side srv = { 0 };
+	struct buf err = BUF_INIT;
+	struct conn *cc;
+
+	assert_int_equal(handshake(f->srv, &o, HOST ".", &err, &srv, &cc), 0);
+	side_done(&srv, cc);
+	buf_free(&err);
+}
+
 static void test_unknown_ca(void **state)
 {
 	struct fixture *f = *state;
@@ -524,6 +539,31 @@ static void test_stream_clear(void **state)
 	conn_free(b);
 }
 
+/* test_stream_idle - mailstream_wait_idle (IMAP IDLE) on a conn stream:
+ * times out, sees data, and can be interrupted */
+static void test_stream_idle(void **state)
+{
+	struct conn *a, *b;
+	mailstream *s;
+	MMAPString *line = mmap_string_new("");
+
+	(void)state;
+	conn_pair(&a, &b);
+	s = conn_mailstream(a, 5000);
+	assert_int_equal(mailstream_setup_idle(s), 0);
+	assert_int_equal(mailstream_wait_idle(s, 1), MAILSTREAM_IDLE_TIMEOUT);
+	mailstream_interrupt_idle(s);
+	assert_int_equal(mailstream_wait_idle(s, 5), MAILSTREAM_IDLE_INTERRUPTED);
+	assert_int_equal(conn_write(b, "* 3 EXISTS\r\n", 12), 0);
+	assert_int_equal(mailstream_wait_idle(s, 5), MAILSTREAM_IDLE_HASDATA);
+	mailstream_unsetup_idle(s);
+	assert_string_equal(mailstream_read_line(s, line), "* 3 EXISTS\r\n");
+	mmap_string_free(line);
+	mailstream_close(s);
+	conn_free(a);
+	conn_free(b);
+}
+
 static void test_stream_tls(void **state)
 {
 	struct fixture *f = *state;
@@ -545,6 +585,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verified),
 		cmocka_unit_test(test_wrong_host),
+		cmocka_unit_test(test_trailing_dot),
 		cmocka_unit_test(test_unknown_ca),
 		cmocka_unit_test(test_pinned),
 		cmocka_unit_test(test_no_verify),
@@ -556,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_server_bad_files),
 		cmocka_unit_test(test_sigpipe),
 		cmocka_unit_test(test_stream_clear),
+		cmocka_unit_test(test_stream_idle),
 		cmocka_unit_test(test_stream_tls),
 	};
 
