@@ -11,11 +11,12 @@
 #include "fsutil.h"
 #include "xalloc.h"
 
-int fsync_dir(const char *path)
+/* fsutil_fsync_open - open with flags and fsync; 0 or -1 with errno */
+static int fsutil_fsync_open(const char *path, int flags)
 {
 	int fd, rc, saved;
 
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 	if (fd < 0)
 		return -1;
 	rc = fsync(fd);
@@ -23,6 +24,16 @@ int fsync_dir(const char *path)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int fsync_path(const char *path)
+{
+	return fsutil_fsync_open(path, O_NOFOLLOW);
+}
+
+int fsync_dir(const char *path)
+{
+	return fsutil_fsync_open(path, O_DIRECTORY);
 }
 
 int fsync_parent(const char *path)

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* fsync_path - open path (not following a final link) and fsync it; 0 or
+ * -1 with errno */
+int fsync_path(const char *path);
 /* fsync_dir - fsync the directory path; 0 or -1 with errno */
 int fsync_dir(const char *path);
 /* fsync_parent - fsync the directory that holds path */

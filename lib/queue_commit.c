@@ -32,31 +32,17 @@
 
 #define QUEUE_ASK_TIMEOUT_MS (120 * 1000)
 
-/* queue_fsync_path - open path and fsync it; 0 or -1 with errno */
-static int queue_fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc, saved;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
 /* queue_sync_one - fsync incoming/ID+suffix, or msg/ID+suffix when a
  * committer that died mid-batch moved it already; 0 or -1 with errno */
 static int queue_sync_one(struct queue *q, const char *id, const char *suffix)
 {
 	char *path = queue_path(q->incoming, id, suffix);
-	int rc = queue_fsync_path(path);
+	int rc = fsync_path(path);
 
 	if (rc < 0 && errno == ENOENT) {
 		free(path);
 		path = queue_path(q->msgdir, id, suffix);
-		rc = queue_fsync_path(path);
+		rc = fsync_path(path);
 	}
 	free(path);
 	return rc;

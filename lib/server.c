@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "msg.h"
+#include "net.h"
 #include "server.h"
 #include "xalloc.h"
 
@@ -149,4 +150,22 @@ bool server_drop_privileges(const char *user)
 		return false;
 	}
 	return true;
+}
+
+int server_bind(const char *addr, const char *run_user, struct buf *err)
+{
+	struct endpoint ep;
+	int fd;
+
+	if (addr == NULL || !net_parse_endpoint(addr, &ep)) {
+		buf_printf(err, "not an address to listen on: %s", addr ? addr : "(unset)");
+		return -1;
+	}
+	fd = net_listen(&ep, err);
+	if (fd >= 0 && !server_drop_privileges(run_user)) {
+		buf_printf(err, "cannot become user %s: %s", run_user, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -17,6 +17,11 @@ struct server_opts {
 
 /* server_run - serve listen_fd until SIGTERM or SIGINT; children get SIGTERM too */
 void server_run(int listen_fd, const struct server_opts *o);
+#include "buf.h"
+
+/* server_bind - listen on addr ("host:port" or "unix:/path"), then become
+ * run_user for good (server_drop_privileges); the socket, or -1 with err */
+int server_bind(const char *addr, const char *run_user, struct buf *err);
 /* server_drop_privileges - when running as root, become user (its uid, gid
  * and groups) for good; a no-op for any other uid or when user is root.
  * false (with errno) if that fails or the user does not exist. */

@@ -3,11 +3,14 @@
  * is checked; and the values derived from it (settings.h).
  * Each agent adds its section here; the table is the one place a key exists. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "buf.h"
 #include "conf.h"
+#include "i18n.h"
+#include "msg.h"
 #include "settings.h"
 #include "xalloc.h"
 
@@ -173,4 +176,22 @@ char *settings_user_path(const struct conf *c, const char *section,
 	r = conf_resolve_path(c, buf_cstr(&b));
 	buf_free(&b);
 	return r;
+}
+
+struct conf *settings_load(const char *cmdline, char **path)
+{
+	char *p = conf_locate(cmdline);
+	struct buf err = BUF_INIT;
+	struct conf *c = conf_load(p, poczta_conf_schema, &err);
+
+	if (c == NULL || conf_error_count(c) > 0) {
+		fputs(buf_cstr(&err), stderr);
+		msg_fatal(_("configuration %s is not usable"), p);
+	}
+	buf_free(&err);
+	if (path)
+		*path = p;
+	else
+		free(p);
+	return c;
 }

@@ -5,6 +5,11 @@
 #define POCZTA_SETTINGS_H
 #include "conf.h"
 
+/* settings_load - locate (conf_locate) and load poczta.conf with the whole
+ * schema; every error is printed on stderr and then the program ends with
+ * msg_fatal (its status as the caller set it).  *path, when path is not
+ * NULL, gets the file's name (newly allocated). */
+struct conf *settings_load(const char *cmdline, char **path);
 /* settings_hostname - [global] hostname, else the system's host name;
  * newly allocated */
 char *settings_hostname(const struct conf *c);

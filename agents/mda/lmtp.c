@@ -210,18 +210,11 @@ int mda_lmtp_listen(struct mda *m)
 	const char *addr = conf_get(m->conf, "mda", NULL, "lmtp_listen");
 	struct server_opts o = { (int)conf_get_int(m->conf, "mda", NULL, "max_connections"),
 				 lmtp_service, lmtp_tick, m->index_ms, m };
-	struct endpoint ep;
 	struct buf err = BUF_INIT;
-	int fd, lock;
+	int fd = server_bind(addr, conf_get(m->conf, "global", NULL, "run_user"), &err), lock;
 
-	if (addr == NULL || !net_parse_endpoint(addr, &ep))
-		msg_fatal("%s: mda: lmtp_listen: not set to an address to listen on", conf_path(m->conf));
-	fd = net_listen(&ep, &err);
 	if (fd < 0)
-		msg_fatal("%s", buf_cstr(&err));
-	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
-		msg_fatal("cannot become user %s: %s", conf_get(m->conf, "global", NULL, "run_user"),
-			  strerror(errno));
+		msg_fatal("%s: mda: lmtp_listen: %s", conf_path(m->conf), buf_cstr(&err));
 	mkdir_p(m->spool, 0700);
 	lock = index_daemon_lock(m->spool);	/* pipe deliveries leave indexing to us */
 	m->via = "LMTP";

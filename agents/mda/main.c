@@ -20,6 +20,7 @@
 #include "mda.h"
 #include "msg.h"
 #include "progpath.h"
+#include "settings.h"
 #include "sieve.h"
 #include "strlist.h"
 #include "users.h"
@@ -75,41 +76,19 @@ static void parse_args(int argc, char **argv, struct args *a)
 		usage(EX_USAGE);
 }
 
-/* mda_load - the configuration, every error reported; fatal (tempfail: the
- * MTA retries) when it is broken */
-static struct conf *mda_load(const char *config)
-{
-	char *path = conf_locate(config);
-	struct buf err = BUF_INIT;
-	struct conf *c = conf_load(path, poczta_conf_schema, &err);
-
-	if (c == NULL || conf_error_count(c) > 0) {
-		fputs(buf_cstr(&err), stderr);
-		msg_fatal("configuration %s is not usable", path);
-	}
-	free(path);
-	buf_free(&err);
-	return c;
-}
-
 /* mda_setup - everything delivery needs, read from the configuration once */
 static void mda_setup(struct mda *m, const struct conf *c)
 {
 	const char *s;
-	char *data_dir = conf_get_path(c, "global", NULL, "data_dir");
-	char *users = conf_get_path(c, "global", NULL, "users_file");
+	char *data_dir = settings_data_dir(c), *users = settings_users_file(c);
 	char *log = conf_get_path(c, "global", NULL, "log_file");
 	struct buf err = BUF_INIT;
-	char host[256];
 
 	memset(m, 0, sizeof(*m));
 	m->conf = c;
 	if (log)
 		msg_set_logfile(log);
-	s = conf_get(c, "global", NULL, "hostname");
-	if (s == NULL && gethostname(host, sizeof(host)) == 0)
-		host[sizeof(host) - 1] = '\0', s = host;
-	m->hostname = xstrdup(s ? s : "localhost");
+	m->hostname = settings_hostname(c);
 	m->domains = strlist_split(conf_get(c, "global", NULL, "domains"), ",");
 	s = conf_get(c, "global", NULL, "user");
 	if (s == NULL) {
@@ -117,8 +96,6 @@ static void mda_setup(struct mda *m, const struct conf *c)
 		s = pw ? pw->pw_name : "root";
 	}
 	m->default_user = xstrdup(s);
-	if (users == NULL)
-		users = xasprintf("%s/users", data_dir);
 	m->users = users_load(users, &err);
 	if (m->users == NULL)
 		msg_fatal("%s", buf_cstr(&err));
@@ -264,7 +241,7 @@ int main(int argc, char **argv)
 		strlist_free(a.rcpts);
 		return rc;
 	}
-	c = mda_load(a.config);
+	c = settings_load(a.config, NULL);	/* broken: tempfail, the MTA retries */
 	mda_setup(&m, c);
 	if (a.lmtp)
 		rc = a.listen ? mda_lmtp_listen(&m) : mda_lmtp_stdio(&m);

@@ -30,23 +30,6 @@ static _Noreturn void usage(int status)
 	exit(status);
 }
 
-/* mta_load - the configuration; every error printed, fatal when broken */
-static struct conf *mta_load(const char *config, char **path)
-{
-	struct buf err = BUF_INIT;
-	struct conf *c;
-
-	*path = conf_locate(config);
-	c = conf_load(*path, poczta_conf_schema, &err);
-	if (c == NULL || conf_error_count(c) > 0) {
-		fputs(buf_cstr(&err), stderr);
-		msg_set_fatal_status(EX_CONFIG);
-		msg_fatal("configuration %s is not usable", *path);
-	}
-	buf_free(&err);
-	return c;
-}
-
 /* mta_local_lmtp - where local mail goes by LMTP, or NULL for the pipe */
 static char *mta_local_lmtp(const struct conf *c)
 {
@@ -162,7 +145,9 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		usage(EX_USAGE);
-	c = mta_load(config, &path);
+	msg_set_fatal_status(EX_CONFIG);
+	c = settings_load(config, &path);
+	msg_set_fatal_status(EX_TEMPFAIL);
 	mta_setup(&m, c, path);
 	if (strcmp(argv[optind], "serve") == 0 && optind + 1 == argc) {
 		m.tls = mta_tls(c);

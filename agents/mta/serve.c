@@ -80,18 +80,11 @@ int mta_serve(struct mta *m)
 	struct serve sv = { m, -1, conf_get_bool(m->conf, "mta", NULL, "group_commit") };
 	struct server_opts o = { (int)conf_get_int(m->conf, "mta", NULL, "max_connections"),
 				 serve_session, serve_tick, 1000, &sv };
-	struct endpoint ep;
 	struct buf err = BUF_INIT;
-	int fd;
+	int fd = server_bind(addr, conf_get(m->conf, "global", NULL, "run_user"), &err);
 
-	if (addr == NULL || !net_parse_endpoint(addr, &ep))
-		msg_fatal("%s: mta: listen: not set to an address to listen on", conf_path(m->conf));
-	fd = net_listen(&ep, &err);
 	if (fd < 0)
-		msg_fatal("%s", buf_cstr(&err));
-	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
-		msg_fatal("cannot become user %s: %s", conf_get(m->conf, "global", NULL, "run_user"),
-			  strerror(errno));
+		msg_fatal("%s: mta: listen: %s", conf_path(m->conf), buf_cstr(&err));
 	if (sv.group_commit)
 		sv.committer = serve_fork(m, serve_committer, "committer");
 	m->qmgr_pid = serve_fork(m, qmgr_run, "qmgr");
