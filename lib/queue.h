@@ -94,6 +94,11 @@ int queue_data_fd(struct queue *q, const char *id, struct dsn *d);
 int queue_update(struct queue *q, const struct queue_env *env, struct dsn *d);
 /* queue_remove - forget a message whose recipients are all done */
 int queue_remove(struct queue *q, const char *id);
+/* queue_remove_nosync - the same without syncing the directory: for a
+ * message whose last deliveries were all local and named (XDELIVERY), so
+ * that if a crash brings it back, delivering it again stores nothing twice.
+ * Saves a journal commit per message on the common path. */
+int queue_remove_nosync(struct queue *q, const char *id);
 void queue_env_free(struct queue_env *env);
 
 /* queue_bounce - queue a delivery status notification (RFC 3464:

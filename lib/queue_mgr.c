@@ -173,7 +173,8 @@ int queue_update(struct queue *q, const struct queue_env *env, struct dsn *d)
 	return rc;
 }
 
-int queue_remove(struct queue *q, const char *id)
+/* queue_remove_sync - remove envelope then data, syncing in between or not */
+static int queue_remove_sync(struct queue *q, const char *id, bool sync)
 {
 	char *env, *data;
 	int rc = -1;
@@ -188,7 +189,7 @@ int queue_remove(struct queue *q, const char *id)
 	 * the directory is synced so that a crash cannot bring it back */
 	if (unlink(env) == 0 || errno == ENOENT) {
 		crash_point("queue-remove-env");
-		if (fsync_dir(q->msgdir) == 0) {
+		if (!sync || fsync_dir(q->msgdir) == 0) {
 			crash_point("queue-remove-synced");
 			rc = unlink(data) < 0 && errno != ENOENT ? -1 : 0;
 		}
@@ -196,6 +197,16 @@ int queue_remove(struct queue *q, const char *id)
 	free(env);
 	free(data);
 	return rc;
+}
+
+int queue_remove(struct queue *q, const char *id)
+{
+	return queue_remove_sync(q, id, true);
+}
+
+int queue_remove_nosync(struct queue *q, const char *id)
+{
+	return queue_remove_sync(q, id, false);
 }
 
 /* queue_clean_dir - remove old leftovers from dir: every entry in incoming/,

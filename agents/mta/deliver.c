@@ -161,9 +161,10 @@ static size_t deliver_pick(struct mta *m, struct queue_env *env, bool local, con
 	return n;
 }
 
-/* deliver_group - deliver one group (local, or one remote domain) */
+/* deliver_group - deliver one group (local, or one remote domain); a
+ * remote recipient accepted sets *remote_sent */
 static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool local,
-			  const char *domain, size_t *idx, char **addrs)
+			  const char *domain, size_t *idx, char **addrs, bool *remote_sent)
 {
 	size_t n = deliver_pick(m, env, local, domain, idx, addrs), i;
 	struct dsn *out;
@@ -175,26 +176,31 @@ static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool loc
 		deliver_local(m, env, addrs, n, fd, out);
 	else
 		mta_relay(m, env, domain, addrs, n, fd, out);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		deliver_apply(m, env, &env->rcpts[idx[i]], &out[i], local ? "local" : domain);
+		*remote_sent |= !local && out[i].status == DSN_OK;
+	}
 	free(out);
 }
 
-/* deliver_all - every due recipient, local first, then each remote domain */
-static void deliver_all(struct mta *m, struct queue_env *env, int fd)
+/* deliver_all - every due recipient, local first, then each remote domain;
+ * true when a remote server accepted one (not repeatable without a copy) */
+static bool deliver_all(struct mta *m, struct queue_env *env, int fd)
 {
+	bool remote_sent = false;
 	size_t *idx = xcalloc(env->nrcpts + 1, sizeof(*idx)), i;
 	char **addrs = xcalloc(env->nrcpts + 1, sizeof(*addrs));
 	time_t now = time(NULL);
 
-	deliver_group(m, env, fd, true, NULL, idx, addrs);
+	deliver_group(m, env, fd, true, NULL, idx, addrs, &remote_sent);
 	for (i = 0; i < env->nrcpts; i++) {
 		const char *at = strrchr(env->rcpts[i].addr, '@');
 		if (at && deliver_due(&env->rcpts[i], now) && !mta_is_local_domain(m, at + 1))
-			deliver_group(m, env, fd, false, at + 1, idx, addrs);
+			deliver_group(m, env, fd, false, at + 1, idx, addrs, &remote_sent);
 	}
 	free(idx);
 	free(addrs);
+	return remote_sent;
 }
 
 /* deliver_loop - a message that has passed too many hops fails for all */
@@ -213,8 +219,10 @@ static bool deliver_loop(struct mta *m, struct queue_env *env, int fd)
 	return true;
 }
 
-/* deliver_finish - bounce what failed, then remove or update */
-static void deliver_finish(struct mta *m, struct queue_env *env)
+/* deliver_finish - bounce what failed, then remove or update.  When this
+ * run sent nothing to a remote server, losing the removal in a crash costs
+ * only a redelivery the MDA recognises, so it need not wait for a sync. */
+static void deliver_finish(struct mta *m, struct queue_env *env, bool remote_sent)
 {
 	struct dsn d;
 	size_t i, done = 0;
@@ -229,7 +237,10 @@ static void deliver_finish(struct mta *m, struct queue_env *env)
 		done += env->rcpts[i].state == QUEUE_DELIVERED || env->rcpts[i].state == QUEUE_BOUNCED;
 	crash_point("mta-before-update");
 	if (done == env->nrcpts) {
-		queue_remove(m->queue, env->id);
+		if (remote_sent)
+			queue_remove(m->queue, env->id);
+		else
+			queue_remove_nosync(m->queue, env->id);
 		msg_info("id=%s removed", env->id);
 	} else if (queue_update(m->queue, env, &d) < 0)
 		msg_warnx("id=%s envelope not updated: %s", env->id, d.text);
@@ -247,10 +258,11 @@ void mta_deliver_message(struct mta *m, const char *id)
 	}
 	fd = env.held ? -1 : queue_data_fd(m->queue, id, &d);
 	if (fd >= 0) {
+		bool remote_sent = false;
 		if (!deliver_loop(m, &env, fd))
-			deliver_all(m, &env, fd);
+			remote_sent = deliver_all(m, &env, fd);
 		close(fd);
-		deliver_finish(m, &env);
+		deliver_finish(m, &env, remote_sent);
 	} else if (!env.held)
 		msg_warnx("id=%s data cannot be read: %s", id, d.text);
 	queue_env_free(&env);
