@@ -1,6 +1,6 @@
 /* smtpd.c - the SMTP/LMTP server engine: the session, the command line
  * reader and the replies.  The commands are in smtpd_cmd.c, the message
- * text reader in smtpd_data.c.
+ * text reader in smtpd_data.c, BDAT chunks in smtpd_bdat.c.
  *
  * Replies are protocol text for the peer, not messages for a person, so they
  * are not translated (Postfix and OpenSMTPD do the same). */
@@ -18,6 +18,8 @@ static const char *const smtpd_state_names[] = {
 	[SMTPD_S_MAIL] = "mail",
 	[SMTPD_S_RCPT] = "rcpt",
 	[SMTPD_S_DATA] = "data",
+	[SMTPD_S_CHUNKS] = "chunks",
+	[SMTPD_S_BDAT] = "bdat",
 	[SMTPD_S_TLS] = "starttls",
 	[SMTPD_S_CLOSED] = "closed",
 };
@@ -92,7 +94,7 @@ void smtpd_rep_set(struct smtpd_rep *r, int code, const char *enh, const char *f
 	va_list ap;
 
 	r->code = code;
-	r->enh = enh;
+	snprintf(r->enh, sizeof(r->enh), "%s", enh ? enh : "");
 	va_start(ap, fmt);
 	vsnprintf(r->text, sizeof(r->text), fmt, ap);
 	va_end(ap);
@@ -100,7 +102,7 @@ void smtpd_rep_set(struct smtpd_rep *r, int code, const char *enh, const char *f
 
 void smtpd_reply_rep(struct smtpd *s, const struct smtpd_rep *r)
 {
-	smtpd_reply(s, r->code, r->enh, "%s", r->text);
+	smtpd_reply(s, r->code, r->enh[0] ? r->enh : NULL, "%s", r->text);
 }
 
 /* smtpd_dsn_code_ok - d's enhanced code is "c.x.y" with the class status says */
@@ -150,6 +152,19 @@ void smtpd_error(struct smtpd *s, int code, const char *enh, const char *text)
 		smtpd_close(s, 421, "4.7.0", "Error: too many errors");
 }
 
+/* smtpd_refuse - the reply for a refused command: counted towards
+ * max_errors when it is one of the engine's protocol errors (smtpd.h) */
+void smtpd_refuse(struct smtpd *s, const struct smtpd_rep *r)
+{
+	switch (r->code) {
+	case 500: case 501: case 502: case 503: case 530: case 555:
+		smtpd_error(s, r->code, r->enh[0] ? r->enh : NULL, r->text);
+		break;
+	default:
+		smtpd_reply_rep(s, r);
+	}
+}
+
 /* smtpd_reset_txn - forget the transaction; the reset hook is called when
  * it has anything to forget, or always */
 void smtpd_reset_txn(struct smtpd *s, bool always)
@@ -159,6 +174,7 @@ void smtpd_reset_txn(struct smtpd *s, bool always)
 	for (i = 0; i < s->nrcpt; i++)
 		free(s->rcpt[i]);
 	s->nrcpt = 0;
+	s->smtputf8 = false;
 	if ((s->need_reset || always) && s->hooks.reset)
 		s->hooks.reset(s->hooks.ctx);
 	s->need_reset = false;
@@ -275,6 +291,8 @@ bool smtpd_input(struct smtpd *s, const char *p, size_t n, struct buf *out)
 	while (n > 0 && s->state != SMTPD_S_CLOSED && s->state != SMTPD_S_TLS) {
 		if (s->state == SMTPD_S_DATA)
 			used = smtpd_data_input(s, p, n);
+		else if (s->state == SMTPD_S_BDAT)
+			used = smtpd_bdat_input(s, p, n);
 		else
 			used = smtpd_line_input(s, p, n);
 		p += used;
@@ -325,4 +343,9 @@ void smtpd_tls_started(struct smtpd *s)
 bool smtpd_esmtp(const struct smtpd *s)
 {
 	return s->esmtp;
+}
+
+bool smtpd_smtputf8(const struct smtpd *s)
+{
+	return s->smtputf8;
 }

@@ -15,7 +15,8 @@
  * line ends turned into LF, the form a Maildir or the queue stores.  Only
  * CRLF.CRLF ends the data; a bare CR or LF anywhere in the data makes the
  * message refused (550 5.6.0) after its end, never split into two (SMTP
- * smuggling).  Lines longer than the limit are refused (RFC 5321 4.5.3.1). */
+ * smuggling).  Lines longer than the limit are refused (RFC 5321 4.5.3.1).
+ * BDAT (RFC 3030) and SMTPUTF8 (RFC 6531): see the end of this file. */
 #ifndef POCZTA_SMTPD_H
 #define POCZTA_SMTPD_H
 #include <stdbool.h>
@@ -110,5 +111,42 @@ void smtpd_tls_started(struct smtpd *s);
 /* smtpd_esmtp - whether the peer introduced itself with EHLO or LHLO (the
  * Received header's "with ESMTP" rather than "with SMTP", RFC 3848) */
 bool smtpd_esmtp(const struct smtpd *s);
+
+/* Added with CHUNKING and SMTPUTF8.
+ *
+ * CHUNKING (RFC 3030, without BINARYMIME).  EHLO and LHLO announce it.
+ * "BDAT size [LAST]" is followed by exactly size octets, in any split
+ * across smtpd_input calls and possibly followed by more pipelined
+ * commands in the same call.  The chunks of one message go to data_start
+ * (at the first), data_chunk and data_end (at LAST) as DATA's text does,
+ * with CR LF turned into LF (also a CR LF split between two chunks), so
+ * the stored form is the same.  A bare CR, a bare LF or a NUL makes the
+ * message refused with 550 5.6.0, as in DATA: binary needs BINARYMIME,
+ * which is not offered, and RFC 5321 2.3.8 forbids them in text.  max_line
+ * does not apply to chunks; max_message does, on the sum of the sizes.
+ * Replies: 250 2.0.0 "<n> octets received" to each chunk but the last;
+ * after LAST, as after DATA's final dot (one per accepted recipient in
+ * LMTP).  Once a message is refused (552 5.3.4 over max_message, data_start
+ * failing, bad text), the chunk where that showed and every later chunk of
+ * it are answered with the refusal, the LAST one too, and later chunks are
+ * read and thrown away (RFC 3030 2).  A CR ending a chunk is judged with
+ * the next chunk's first octet, so its refusal shows there.  A refused BDAT
+ * (503 out of sequence or DATA after BDAT, 554 5.5.1 without recipients,
+ * 502 after HELO, 530 before STARTTLS) still has its octets read and
+ * thrown away, never run as commands, and is answered after them.  Only a
+ * BDAT whose size cannot be read (not 1 to 18 digits, or junk after it)
+ * is answered 501 at once: where its octets end is unknown, so what follows
+ * is read as commands, as Postfix does.
+ *
+ * SMTPUTF8 (RFC 6531).  EHLO and LHLO announce it; MAIL takes the parameter
+ * SMTPUTF8 (no value).  Addresses with bytes over 0x7f must be well-formed
+ * UTF-8 without C0/C1 controls (else 501 5.1.7 or 5.1.3, whatever the
+ * parameter) and are accepted only in a transaction whose MAIL carried
+ * SMTPUTF8 (else 553 5.6.7, RFC 6531 3.7.4.1); the hooks get them as
+ * UTF-8 strings.  smtpd_smtputf8 tells whether the current transaction
+ * asked for it: set before the mail hook runs, it stays so until the next
+ * MAIL, RSET, HELO/EHLO/LHLO or the end of the session, for the Received
+ * header's UTF8SMTP/UTF8SMTPS/UTF8SMTPA (RFC 6531 3.7.3). */
+bool smtpd_smtputf8(const struct smtpd *s);
 
 #endif

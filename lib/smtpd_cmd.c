@@ -1,9 +1,9 @@
 /* smtpd_cmd.c - the SMTP/LMTP commands: one table {verb, handler, states
  * allowed, flags}, as Postfix's smtpd_cmd_table, and a handler per verb.
+ * BDAT's handler and reader are in smtpd_bdat.c.
  *
- * AUTH (RFC 4954) and BDAT (RFC 3030) are later rows: AUTH with a flag like
- * SMTPD_C_PRE_TLS for the commands allowed before authentication, BDAT with
- * its own data reader beside smtpd_data.c. */
+ * AUTH (RFC 4954) is a later row, with a flag like SMTPD_C_PRE_TLS for the
+ * commands allowed before authentication. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,9 +18,13 @@
 #define SMTPD_C_PRE_TLS	0x10	/* allowed before TLS when TLS is required (RFC 3207 4) */
 #define SMTPD_C_LAST	0x20	/* ends a PIPELINING group (RFC 2920 3.1) */
 #define SMTPD_C_TLS	0x40	/* listed by HELP only while STARTTLS is offered */
+#define SMTPD_C_OCTETS	0x80	/* octets follow the line, whatever the reply (BDAT) */
 
 #define SMTPD_ANY	(SMTPD_IN(SMTPD_S_INIT) | SMTPD_IN(SMTPD_S_READY) | \
-			 SMTPD_IN(SMTPD_S_MAIL) | SMTPD_IN(SMTPD_S_RCPT))
+			 SMTPD_IN(SMTPD_S_MAIL) | SMTPD_IN(SMTPD_S_RCPT) | \
+			 SMTPD_IN(SMTPD_S_CHUNKS))
+#define SMTPD_TXN	(SMTPD_IN(SMTPD_S_MAIL) | SMTPD_IN(SMTPD_S_RCPT) | \
+			 SMTPD_IN(SMTPD_S_CHUNKS))
 
 struct smtpd_cmd {
 	const char *verb;
@@ -57,6 +61,9 @@ static const struct smtpd_cmd smtpd_cmds[] = {
 	  "Syntax: RCPT TO:<address>" },
 	{ "DATA", smtpd_cmd_data, SMTPD_IN(SMTPD_S_RCPT), SMTPD_C_NOARG | SMTPD_C_LAST,
 	  "Syntax: DATA" },
+	/* RFC 3030 4.2: BDAT may be pipelined, BDAT LAST too */
+	{ "BDAT", smtpd_bdat_cmd, SMTPD_TXN, SMTPD_C_ARG | SMTPD_C_OCTETS,
+	  "Syntax: BDAT size [LAST]" },
 	{ "RSET", smtpd_cmd_rset, SMTPD_ANY, SMTPD_C_NOARG | SMTPD_C_PRE_TLS, "Syntax: RSET" },
 	/* RFC 5321 4.1.1.9: NOOP may have an argument, to be ignored */
 	{ "NOOP", smtpd_cmd_noop, SMTPD_ANY, SMTPD_C_PRE_TLS | SMTPD_C_LAST, "" },
@@ -93,34 +100,51 @@ static const char *smtpd_cmd_sequence(const struct smtpd *s, const struct smtpd_
 		if (c->run == smtpd_cmd_data)
 			return "Error: need RCPT command (no valid recipients)";
 		return "Error: MAIL transaction in progress";
+	case SMTPD_S_CHUNKS:	/* RFC 3030 2 */
+		if (c->run == smtpd_cmd_data)
+			return "Error: DATA after BDAT";
+		return "Error: BDAT transaction in progress";
 	default:
 		return "Error: bad sequence of commands";
 	}
 }
 
-/* smtpd_cmd_check - may c run now with arg?  If not, the reply is sent */
-static bool smtpd_cmd_check(struct smtpd *s, const struct smtpd_cmd *c, const char *arg)
+/* smtpd_cmd_check - may c run now with arg?  If not, *rep is the reply */
+static bool smtpd_cmd_check(struct smtpd *s, const struct smtpd_cmd *c, const char *arg,
+			    struct smtpd_rep *rep)
 {
 	if (s->tls_required && !s->tls_active && !(c->flags & SMTPD_C_PRE_TLS)) {
 		/* RFC 3207 4 */
-		smtpd_error(s, 530, "5.7.0", "Must issue a STARTTLS command first");
+		smtpd_rep_set(rep, 530, "5.7.0", "Must issue a STARTTLS command first");
 		return false;
 	}
 	if (!(c->states & SMTPD_IN(s->state))) {
-		smtpd_error(s, 503, "5.5.1", smtpd_cmd_sequence(s, c));
+		smtpd_rep_set(rep, 503, "5.5.1", "%s", smtpd_cmd_sequence(s, c));
 		return false;
 	}
 	if (((c->flags & SMTPD_C_ARG) && !*arg) || ((c->flags & SMTPD_C_NOARG) && *arg)) {
-		smtpd_error(s, 501, "5.5.4", c->syntax);
+		smtpd_rep_set(rep, 501, "5.5.4", "%s", c->syntax);
 		return false;
 	}
 	return true;
+}
+
+/* smtpd_cmd_octets - BDAT: read its size first, for whatever the reply,
+ * its octets must be read and not run as commands (RFC 3030 2); false if
+ * the size cannot be read (501: where the octets end is unknown) */
+static bool smtpd_cmd_octets(struct smtpd *s, const struct smtpd_cmd *c, const char *arg)
+{
+	if (smtpd_parse_bdat(arg, &s->bdat.size, &s->bdat.last))
+		return true;
+	smtpd_error(s, 501, "5.5.4", c->syntax);
+	return false;
 }
 
 /* smtpd_cmd_run - run one command line (len bytes, CR LF removed) */
 void smtpd_cmd_run(struct smtpd *s, char *line, size_t len)
 {
 	const struct smtpd_cmd *c;
+	struct smtpd_rep rep;
 	char *arg, *end;
 	size_t i;
 
@@ -143,8 +167,14 @@ void smtpd_cmd_run(struct smtpd *s, char *line, size_t len)
 		smtpd_error(s, 500, "5.5.2", "Error: command not recognized");
 		return;
 	}
-	if (smtpd_cmd_check(s, c, arg))
+	if ((c->flags & SMTPD_C_OCTETS) && !smtpd_cmd_octets(s, c, arg))
+		return;
+	if (smtpd_cmd_check(s, c, arg, &rep))
 		c->run(s, arg);
+	else if (c->flags & SMTPD_C_OCTETS)
+		smtpd_bdat_refuse(s, &rep);
+	else
+		smtpd_refuse(s, &rep);
 }
 
 /* smtpd_cmd_hello - the common part of HELO, EHLO and LHLO; true if the
@@ -185,7 +215,7 @@ static void smtpd_cmd_helo(struct smtpd *s, char *arg)
 static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 {
 	char size[40];
-	const char *ext[8];
+	const char *ext[10];
 	size_t n = 0, i;
 
 	if (!smtpd_cmd_hello(s, arg))
@@ -202,9 +232,22 @@ static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 		ext[n++] = "STARTTLS";				/* RFC 3207 */
 	ext[n++] = "ENHANCEDSTATUSCODES";			/* RFC 2034 */
 	ext[n++] = "DSN";					/* RFC 3461 */
+	ext[n++] = "CHUNKING";					/* RFC 3030 */
+	ext[n++] = "SMTPUTF8";					/* RFC 6531 */
 	smtpd_reply_line(s, 250, true, s->hostname);
 	for (i = 0; i < n; i++)
 		smtpd_reply_line(s, 250, i + 1 < n, ext[i]);
+}
+
+/* smtpd_cmd_utf8 - an address with UTF-8 (checked well-formed by the
+ * parser) needs SMTPUTF8 on this transaction's MAIL (RFC 6531 3.7.4.1) */
+static bool smtpd_cmd_utf8(const char *addr, bool smtputf8, bool from, struct smtpd_rep *rep)
+{
+	if (smtputf8 || !smtpd_parse_8bit(addr))
+		return true;
+	smtpd_rep_set(rep, 553, "5.6.7", "Error: non-ASCII %s address needs SMTPUTF8",
+		      from ? "sender" : "recipient");
+	return false;
 }
 
 /* MAIL FROM: RFC 5321 4.1.1.2 */
@@ -213,23 +256,25 @@ static void smtpd_cmd_mail(struct smtpd *s, char *arg)
 	struct smtpd_rep rep;
 	struct dsn d;
 	char *addr, *params;
+	bool utf8 = false;
 
 	if (!smtpd_parse_path(arg, "FROM", &addr, &params, &rep)
-	    || !smtpd_parse_mail_params(s, params, &rep)) {
-		if (rep.code == 552)
-			smtpd_reply_rep(s, &rep);
-		else
-			smtpd_error(s, rep.code, rep.enh, rep.text);
+	    || !smtpd_parse_mail_params(s, params, &utf8, &rep)
+	    || !smtpd_cmd_utf8(addr, utf8, true, &rep)) {
+		smtpd_refuse(s, &rep);
 		return;
 	}
 	smtpd_reset_txn(s, false);	/* after a completed transaction */
 	s->need_reset = true;
+	s->smtputf8 = utf8;	/* the hook may ask smtpd_smtputf8 */
 	dsn_set(&d, DSN_OK, "2.1.0", "Ok");
 	if (s->hooks.mail)
 		s->hooks.mail(s->hooks.ctx, addr, params, &d);
 	smtpd_hook_done(&d);
 	if (d.status == DSN_OK)
 		smtpd_enter_state(s, SMTPD_S_MAIL);
+	else
+		s->smtputf8 = false;
 	smtpd_reply_dsn(s, &d);
 }
 
@@ -241,8 +286,9 @@ static void smtpd_cmd_rcpt(struct smtpd *s, char *arg)
 	char *addr, *params;
 
 	if (!smtpd_parse_path(arg, "TO", &addr, &params, &rep)
-	    || !smtpd_parse_rcpt_params(s, params, &rep)) {
-		smtpd_error(s, rep.code, rep.enh, rep.text);
+	    || !smtpd_parse_rcpt_params(s, params, &rep)
+	    || !smtpd_cmd_utf8(addr, s->smtputf8, false, &rep)) {
+		smtpd_refuse(s, &rep);
 		return;
 	}
 	if (s->nrcpt >= s->lim.max_recipients) {
@@ -276,7 +322,7 @@ static void smtpd_cmd_data(struct smtpd *s, char *arg)
 	}
 	/* 354 is an intermediate reply: no enhanced code (RFC 3463 has no class 3) */
 	smtpd_reply(s, 354, NULL, "End data with <CR><LF>.<CR><LF>");
-	smtpd_data_begin(s);
+	smtpd_data_begin(s, false);
 	smtpd_enter_state(s, SMTPD_S_DATA);
 }
 

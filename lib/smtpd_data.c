@@ -1,4 +1,5 @@
-/* smtpd_data.c - the message text after DATA's 354 (RFC 5321 4.1.1.4).
+/* smtpd_data.c - the message text after DATA's 354 (RFC 5321 4.1.1.4),
+ * and the octets of BDAT chunks (RFC 3030; the commands are smtpd_bdat.c).
  *
  * A byte-at-a-time reader with five states, so that any split of the input
  * gives the same result and nothing is buffered but one chunk: the text goes
@@ -7,18 +8,26 @@
  * bare LF or a NUL never ends or splits anything: it makes the message
  * refused once its end is seen (SMTP smuggling, CVE-2023-51764), as do a
  * line over max_line (RFC 5321 4.5.3.1.6) and a message over max_message
- * (RFC 1870).  Once a message is refused, no more of it goes to the hook. */
+ * (RFC 1870).  Once a message is refused, no more of it goes to the hook.
+ *
+ * BDAT chunks go through the same byte reader without its start-of-line
+ * states: no dot-stuffing, no end marker, no line limit; CR LF still
+ * becomes LF (a CR ending one chunk waits for the next), and a bare CR, a
+ * bare LF or a NUL still refuses the message (550 5.6.0): 8-bit text is
+ * fine but binary would need BINARYMIME (RFC 3030 3), which we do not offer. */
 #include <stdlib.h>
 #include <string.h>
 #include "msg.h"
 #include "smtpd_int.h"
 #include "xalloc.h"
 
-void smtpd_data_begin(struct smtpd *s)
+void smtpd_data_begin(struct smtpd *s, bool chunked)
 {
 	struct smtpd_data *d = &s->data;
 
-	d->ds = SMTPD_D_BOL;	/* the DATA command's CR LF starts the first line */
+	d->open = true;
+	/* the DATA command's CR LF starts the first line; chunks have none */
+	d->ds = chunked ? SMTPD_D_TEXT : SMTPD_D_BOL;
 	d->line_len = 0;
 	d->size = 0;
 	d->bad.code = 0;
@@ -27,7 +36,7 @@ void smtpd_data_begin(struct smtpd *s)
 
 /* smtpd_data_refuse - the message will be refused for this reason (the
  * first one given wins); what is not yet handed on is dropped */
-static void smtpd_data_refuse(struct smtpd *s, int code, const char *enh, const char *why)
+void smtpd_data_refuse(struct smtpd *s, int code, const char *enh, const char *why)
 {
 	struct smtpd_data *d = &s->data;
 
@@ -151,15 +160,15 @@ static void smtpd_data_reply(struct smtpd *s, struct dsn *out)
 	}
 }
 
-/* smtpd_data_end - the final dot: ask data_end, reply, end the transaction
- * (the reset hook runs at the next MAIL, RSET or the end of the session) */
-static void smtpd_data_end(struct smtpd *s)
+/* smtpd_data_finish - the final dot or BDAT LAST: ask data_end (if
+ * data_start said yes), reply, end the transaction (the reset hook runs at
+ * the next MAIL, RSET or the end of the session) */
+void smtpd_data_finish(struct smtpd *s)
 {
 	struct smtpd_data *d = &s->data;
 	struct dsn *out = xcalloc(s->nrcpt, sizeof(*out));
 	size_t i;
 
-	msg_trace("C", ".", 1);
 	smtpd_data_flush(s);
 	for (i = 0; i < s->nrcpt; i++) {
 		if (s->mode == SMTPD_LMTP)
@@ -167,13 +176,14 @@ static void smtpd_data_end(struct smtpd *s)
 		else
 			dsn_ok(&out[i], "Ok: queued");
 	}
-	if (s->hooks.data_end)
+	if (d->open && s->hooks.data_end)
 		s->hooks.data_end(s->hooks.ctx, d->bad.code ? d->bad.text : NULL, out, s->nrcpt);
 	smtpd_data_reply(s, out);
 	free(out);
 	for (i = 0; i < s->nrcpt; i++)
 		free(s->rcpt[i]);
 	s->nrcpt = 0;
+	d->open = false;
 	smtpd_enter_state(s, SMTPD_S_READY);
 }
 
@@ -183,10 +193,37 @@ size_t smtpd_data_input(struct smtpd *s, const char *p, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (smtpd_data_byte(s, (unsigned char)p[i])) {
-			smtpd_data_end(s);
+			msg_trace("C", ".", 1);
+			smtpd_data_finish(s);
 			return i + 1;
 		}
 	}
 	smtpd_data_flush(s);
 	return n;
+}
+
+/* smtpd_data_octet - one octet of a BDAT chunk: DATA's reader inside a
+ * line, without the line limit */
+static void smtpd_data_octet(struct smtpd *s, unsigned char c)
+{
+	struct smtpd_data *d = &s->data;
+
+	if (d->ds == SMTPD_D_CR) {
+		if (c == '\n') {
+			smtpd_data_put(s, '\n', 2);
+			d->ds = SMTPD_D_TEXT;
+			return;
+		}
+		smtpd_data_bare_cr(s);
+	}
+	smtpd_data_text(s, c);
+}
+
+void smtpd_data_octets(struct smtpd *s, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !s->data.bad.code; i++)
+		smtpd_data_octet(s, (unsigned char)p[i]);
+	smtpd_data_flush(s);
 }

@@ -1,7 +1,8 @@
-/* smtpd_parse.c - the arguments of HELO/EHLO/LHLO, MAIL and RCPT: reverse-
- * and forward-paths (RFC 5321 4.1.2) and ESMTP parameters (RFC 5321
- * 4.1.1.11, RFC 1870 SIZE, RFC 6152 BODY).  Addresses are checked for
- * shape only; whether one is wanted is the hooks' decision. */
+/* smtpd_parse.c - the arguments of HELO/EHLO/LHLO, MAIL, RCPT and BDAT:
+ * reverse- and forward-paths (RFC 5321 4.1.2, with RFC 6531 3.3's UTF-8),
+ * ESMTP parameters (RFC 5321 4.1.1.11, RFC 1870 SIZE, RFC 6152 BODY,
+ * RFC 6531 SMTPUTF8) and BDAT's size (RFC 3030 2).  Addresses are checked
+ * for shape only; whether one is wanted is the hooks' decision. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@ bool smtpd_parse_domain(const char *name)
 
 /* smtpd_parse_close - the '>' that ends the path starting at p, or NULL.
  * Quoted local parts may hold spaces and '>' (RFC 5321 4.1.2
- * Quoted-string); no control bytes and, without SMTPUTF8, no 8-bit bytes. */
+ * Quoted-string); no control bytes.  Bytes over 0x7f pass here: whether
+ * they are UTF-8 and allowed is decided on the whole address. */
 static char *smtpd_parse_close(char *p)
 {
 	bool quoted = false;
@@ -30,7 +32,7 @@ static char *smtpd_parse_close(char *p)
 	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c < ' ' || c >= 0x7f)
+		if (c < ' ' || c == 0x7f)
 			return NULL;
 		if (quoted && c == '\\') {
 			if ((unsigned char)p[1] < ' ' || (unsigned char)p[1] >= 0x7f)
@@ -47,6 +49,38 @@ static char *smtpd_parse_close(char *p)
 	return NULL;
 }
 
+bool smtpd_parse_8bit(const char *addr)
+{
+	for (; *addr; addr++)
+		if ((unsigned char)*addr >= 0x80)
+			return true;
+	return false;
+}
+
+/* smtpd_parse_utf8 - whether s is well-formed UTF-8 (RFC 3629 4: no
+ * overlong forms, no surrogates, nothing over U+10FFFF) without C0 or C1
+ * controls or DEL, which no address holds (RFC 6531 3.3) */
+static bool smtpd_parse_utf8(const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	unsigned char c, lo, hi;
+	size_t n, i;
+
+	for (; (c = *p) != '\0'; p += n + 1) {
+		n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+			: c >= 0xf0 && c <= 0xf4 ? 3 : 4;
+		if (n == 4 || c < 0x20 || c == 0x7f)
+			return false;	/* a stray continuation, C0, F5-FF, DEL */
+		lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : c == 0xc2 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+		for (i = 1; i <= n; i++) {	/* stops at the NUL: it is < 0x80 */
+			if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
+				return false;
+		}
+	}
+	return true;
+}
+
 /* smtpd_parse_addr - check the address inside <>, dropping a source route
  * ("@a,@b:user@host", RFC 5321 4.1.2: accepted and ignored); *addr moves */
 static bool smtpd_parse_addr(char **addr, bool from, struct smtpd_rep *rep)
@@ -55,6 +89,10 @@ static bool smtpd_parse_addr(char **addr, bool from, struct smtpd_rep *rep)
 	char *a = *addr, *colon;
 	size_t len;
 
+	if (!smtpd_parse_utf8(a)) {
+		smtpd_rep_set(rep, 501, enh, "Error: bad UTF-8 in address");
+		return false;
+	}
 	if (*a == '@') {
 		colon = strchr(a, ':');
 		if (!colon) {
@@ -205,6 +243,16 @@ static bool smtpd_check_body(const struct smtpd *s, const char *v, size_t n, str
 	return smtpd_parse_body(v, n, rep);
 }
 
+/* RFC 6531 3.4: SMTPUTF8 takes no value */
+static bool smtpd_check_smtputf8(const struct smtpd *s, const char *v, size_t n,
+				 struct smtpd_rep *rep)
+{
+	if (!v)
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: SMTPUTF8 takes no value");
+	return false;
+}
+
 /* RFC 3461 4.3: RET=FULL or HDRS */
 static bool smtpd_check_ret(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
 {
@@ -282,16 +330,18 @@ static const struct smtpd_param {
 	{ "BODY", false, false, smtpd_check_body },	/* RFC 6152 */
 	{ "RET", false, false, smtpd_check_ret },	/* RFC 3461 */
 	{ "ENVID", false, false, smtpd_check_envid },
+	{ "SMTPUTF8", false, false, smtpd_check_smtputf8 },	/* RFC 6531 */
 	{ "XDELIVERY", false, true, smtpd_check_xdelivery },
 	{ "NOTIFY", true, false, smtpd_check_notify },
 	{ "ORCPT", true, false, smtpd_check_orcpt },
 };
 #define SMTPD_NPARAMS (sizeof(smtpd_params) / sizeof(smtpd_params[0]))
 
-/* smtpd_parse_params - check every parameter of MAIL (rcpt false) or RCPT */
-static bool smtpd_parse_params(const struct smtpd *s, const char *p, bool rcpt, struct smtpd_rep *rep)
+/* smtpd_parse_params - check every parameter of MAIL (rcpt false) or RCPT;
+ * seen[] tells which of smtpd_params were given */
+static bool smtpd_parse_params(const struct smtpd *s, const char *p, bool rcpt,
+			       bool seen[], struct smtpd_rep *rep)
 {
-	bool seen[SMTPD_NPARAMS] = { false };
 	const char *val;
 	size_t klen, vlen, i;
 
@@ -322,12 +372,43 @@ static bool smtpd_parse_params(const struct smtpd *s, const char *p, bool rcpt, 
 	return true;
 }
 
-bool smtpd_parse_mail_params(const struct smtpd *s, const char *p, struct smtpd_rep *rep)
+bool smtpd_parse_mail_params(const struct smtpd *s, const char *p, bool *utf8,
+			     struct smtpd_rep *rep)
 {
-	return smtpd_parse_params(s, p, false, rep);
+	bool seen[SMTPD_NPARAMS] = { false };
+	size_t i;
+
+	if (!smtpd_parse_params(s, p, false, seen, rep))
+		return false;
+	for (i = 0; i < SMTPD_NPARAMS; i++)
+		if (smtpd_params[i].check == smtpd_check_smtputf8)
+			*utf8 = seen[i];
+	return true;
 }
 
 bool smtpd_parse_rcpt_params(const struct smtpd *s, const char *p, struct smtpd_rep *rep)
 {
-	return smtpd_parse_params(s, p, true, rep);
+	bool seen[SMTPD_NPARAMS] = { false };
+
+	return smtpd_parse_params(s, p, true, seen, rep);
+}
+
+bool smtpd_parse_bdat(const char *arg, unsigned long long *size, bool *last)
+{
+	size_t n = strspn(arg, "0123456789"), i;
+	const char *p = arg + n;
+
+	if (n == 0 || n > SMTPD_BDAT_DIGITS)
+		return false;
+	*size = 0;
+	for (i = 0; i < n; i++)
+		*size = *size * 10 + (unsigned)(arg[i] - '0');
+	*last = false;
+	if (*p == '\0')
+		return true;
+	if (*p != ' ')
+		return false;
+	p += strspn(p, " ");
+	*last = strcasecmp(p, "LAST") == 0;	/* RFC 3030 2: end-marker */
+	return *last;
 }

@@ -9,8 +9,10 @@
  * small reads, and everything observable (replies and hook calls) must be
  * the same: the engine must not depend on how bytes arrive.  Beside that:
  * every reply line is well-formed, data_chunk is called only inside DATA
- * and never gets a CR or NUL, never more than max_message bytes, and
- * data_end sees the recipients that were accepted. */
+ * or BDAT and never gets a CR or NUL, never more than max_message bytes,
+ * data_end sees the recipients that were accepted, the hooks get only
+ * well-formed UTF-8 addresses, and non-ASCII ones only when smtpd_smtputf8
+ * says the transaction asked for it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "smtpd.h"
 
 struct fz {
+	struct smtpd *s;
 	enum smtpd_mode mode;
 	struct smtpd_limits lim;
 	struct buf log;		/* replies and hook calls, in order */
@@ -35,6 +38,26 @@ static void fz_check(bool ok, const char *what)
 		fprintf(stderr, "fuzz_smtpd: invariant broken: %s\n", what);
 		abort();
 	}
+}
+
+/* fz_utf8_ok - a well-formed UTF-8 address (RFC 3629), ASCII only unless
+ * the transaction has SMTPUTF8 */
+static bool fz_utf8_ok(const struct fz *f, const char *a)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	bool eight = false;
+	size_t n, i;
+
+	for (; *p; p += n + 1) {
+		n = *p < 0x80 ? 0 : *p < 0xc2 ? 9 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 : *p < 0xf5 ? 3 : 9;
+		if (n == 9)
+			return false;
+		eight |= n > 0;
+		for (i = 1; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+	}
+	return !eight || smtpd_smtputf8(f->s);
 }
 
 /* fz_verdict - a hook's answer, from the address's first character */
@@ -61,7 +84,8 @@ static void fz_mail(void *ctx, const char *s, const char *p, struct dsn *out)
 	struct fz *f = ctx;
 
 	fz_check(!f->in_data, "mail inside DATA");
-	buf_printf(&f->log, "M<%s>%s\n", s, p);
+	fz_check(fz_utf8_ok(f, s), "sender not UTF-8 or without SMTPUTF8");
+	buf_printf(&f->log, "M<%s>%s%s\n", s, p, smtpd_smtputf8(f->s) ? " U" : "");
 	fz_verdict(s, out);
 }
 
@@ -69,6 +93,7 @@ static void fz_rcpt(void *ctx, const char *r, const char *p, struct dsn *out)
 {
 	struct fz *f = ctx;
 
+	fz_check(fz_utf8_ok(f, r), "recipient not UTF-8 or without SMTPUTF8");
 	buf_printf(&f->log, "R<%s>%s\n", r, p);
 	fz_verdict(r, out);
 	if (out->status == DSN_OK && r[0] != 'b')	/* 'b': the engine refuses it */
@@ -160,6 +185,7 @@ static char *fz_play(const struct fz *conf, int tls, const uint8_t *data, size_t
 	bool open = true;
 
 	buf_init(&f.log);
+	f.s = s;
 	if (tls)
 		smtpd_offer_starttls(s, tls > 1);
 	smtpd_greeting(s, &out);

@@ -14,14 +14,19 @@
  *   !repeat N text                             text N times, then CR LF
  *   !timeout                                   the peer went idle
  *   !eof                                       the peer closed
- * The bytes between directives go to smtpd_input in one call, or one byte
- * (-b) or N bytes (-c N) at a time: the output must not depend on that.
+ *   !bdat text                                 "BDAT n" CR LF and text's n bytes
+ *   !bdatlast text                             "BDAT n LAST" CR LF and text
+ * (text is unescaped as a line is; nothing is added after it).  The bytes
+ * between directives go to smtpd_input in one call, or one byte (-b) or N
+ * bytes (-c N) at a time: the output must not depend on that.  !bdat and
+ * !bdatlast do not break the bytes: what follows them is in the same call.
  *
  * The hooks act as a delivery agent would, by the address's local part:
  * "unknown" 550 5.1.1, "defer" 451 4.3.0 at MAIL or RCPT; "full" 452 4.2.2
  * and "fail" 554 5.3.0 at the end of the data; sender "nostore" fails
  * data_start.  Hook output is printed in "# " lines, interleaved with the
- * replies in the order things happened. */
+ * replies in the order things happened; the mail hook's line ends with
+ * "smtputf8" when smtpd_smtputf8 says the transaction asked for it. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,7 +100,8 @@ static void tr_mail(void *ctx, const char *sender, const char *params, struct ds
 {
 	struct tr *t = ctx;
 
-	tr_note(t, "mail from=<%s> params=\"%s\"", sender, params);
+	tr_note(t, "mail from=<%s> params=\"%s\"%s", sender, params,
+		smtpd_smtputf8(t->s) ? " smtputf8" : "");
 	snprintf(t->sender, sizeof(t->sender), "%s", sender);
 	tr_verdict(sender, out);
 }
@@ -320,6 +326,22 @@ static void tr_directive(struct tr *t, const char *l)
 	buf_free(&b);
 }
 
+/* tr_bdat - "!bdat text" or "!bdatlast text": the command and its octets,
+ * appended to the pending bytes */
+static void tr_bdat(const char *l, struct buf *pend)
+{
+	bool last = strncmp(l, "!bdatlast", 9) == 0;
+	const char *text = l + (last ? 9 : 5);
+	struct buf b = BUF_INIT;
+
+	if (*text == ' ')
+		text++;
+	tr_unescape(text, &b);
+	buf_printf(pend, "BDAT %zu%s\r\n", b.len, last ? " LAST" : "");
+	buf_append(pend, b.data ? b.data : "", b.len);
+	buf_free(&b);
+}
+
 /* tr_print - the output, one reply or note a line; a line not ended by
  * CR LF is marked, so is any control byte */
 static void tr_print(const struct buf *o)
@@ -356,6 +378,10 @@ static void tr_run(struct tr *t, FILE *f)
 			line[--n] = '\0';
 		if (line[0] == '#')
 			continue;
+		if (strncmp(line, "!bdat", 5) == 0) {
+			tr_bdat(line, &pend);
+			continue;
+		}
 		if (line[0] == '!') {
 			if (pend.len)
 				tr_feed(t, pend.data, pend.len);

@@ -1,6 +1,7 @@
 /* test_smtpd.c - the SMTP/LMTP engine, for what transcripts show badly:
  * bounded memory and streaming, partial input, the shape of every reply,
- * the reset hook's calls and STARTTLS's discarding of pipelined bytes. */
+ * the reset hook's calls, STARTTLS's discarding of pipelined bytes, BDAT
+ * chunks streamed a byte at a time and the SMTPUTF8 flag and UTF-8 rules. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,14 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <malloc.h>
+#include <stdint.h>
 #include "buf.h"
 #include "dsn.h"
 #include "smtpd.h"
 
 struct rec {
-	size_t chunks, bytes, resets, mails, ends;
+	size_t chunks, bytes, resets, mails, ends, starts;
 	struct buf msg;
 	const char *bad;
+	uint32_t hash;		/* FNV-1a of everything data_chunk got */
+	bool cr;		/* data_chunk got a CR */
 };
 
 static void rec_mail(void *ctx, const char *s, const char *p, struct dsn *out)
@@ -29,6 +34,10 @@ static void rec_chunk(void *ctx, const char *p, size_t n)
 
 	r->chunks++;
 	r->bytes += n;
+	for (size_t i = 0; i < n; i++) {
+		r->hash = (r->hash ^ (unsigned char)p[i]) * 16777619u;
+		r->cr |= p[i] == '\r';
+	}
 	if (r->msg.len < 4096)
 		buf_append(&r->msg, p, n);
 }
@@ -56,16 +65,25 @@ static void rec_reset(void *ctx)
 	((struct rec *)ctx)->resets++;
 }
 
+static void rec_start(void *ctx, struct dsn *out)
+{
+	struct rec *r = ctx;
+
+	r->starts++;
+	r->hash = 2166136261u;
+}
+
 /* new_session - an engine with the recording hooks */
 static struct smtpd *new_session(enum smtpd_mode mode, struct rec *r,
 				 const struct smtpd_limits *lim)
 {
 	struct smtpd_hooks h = {
-		.ctx = r, .mail = rec_mail, .data_chunk = rec_chunk,
+		.ctx = r, .mail = rec_mail, .data_start = rec_start, .data_chunk = rec_chunk,
 		.data_end = rec_end, .reset = rec_reset,
 	};
 
 	memset(r, 0, sizeof(*r));
+	r->hash = 2166136261u;
 	return smtpd_new(mode, "mx.test", lim, &h);
 }
 
@@ -236,6 +254,11 @@ static void test_reply_shape(void **state)
 		"LHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<b@c>\r\nRCPT TO:<d@c>\r\nRCPT TO:<e@c>\r\n"
 		"DATA\r\nx\r\n.\r\nRSET x\r\nRSET\r\nSTARTTLS\r\nQUIT\r\n",
 		"LHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<b@c>\r\nDATA\r\na\nb\r\n.\r\n\r\n\x01\r\n",
+		"BDAT 3\r\nabcLHLO c\r\nBDAT 1\r\nxMAIL FROM:<a@b>\r\nBDAT 1\r\nx"
+		"RCPT TO:<b@c>\r\nRCPT TO:<d@c>\r\nBDAT 2\r\na\rBDAT 1\r\n\nDATA\r\n"
+		"BDAT x\r\nBDAT 0 LAST\r\nBDAT 1 LAST\r\nx",
+		"LHLO c\r\nMAIL FROM:<a@b> SMTPUTF8\r\nRCPT TO:<\xc3\xa9@c>\r\nRCPT TO:<\xc0\xaf@c>\r\n"
+		"BDAT 3\r\na\nbBDAT 1 LAST\r\nx",
 	};
 	struct rec r;
 	struct buf out = BUF_INIT;
@@ -357,6 +380,196 @@ static void test_closed(void **state)
 	buf_free(&out);
 }
 
+/* feed_bytes - n bytes, one per smtpd_input call */
+static void feed_bytes(struct smtpd *s, const char *p, size_t n, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		assert_true(smtpd_input(s, p + i, 1, out));
+}
+
+/* heap_in_use - bytes malloc has handed out; 0 where it cannot tell (ASan) */
+static size_t heap_in_use(void)
+{
+	return mallinfo2().uordblks;
+}
+
+/* a 10 MB chunk fed one byte per call: data_chunk gets exactly its octets
+ * with CR LF turned into LF while they come, nothing is said until the
+ * chunk is over, and the heap does not grow with it */
+static void test_bdat_stream(void **state)
+{
+	enum { SIZE = 10 * 1024 * 1024 };
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_SMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+	char *chunk = malloc(SIZE), cmd[64];
+	uint32_t want = 2166136261u;
+	size_t i, lfs = 0, heap;
+
+	for (i = 0; i < SIZE; i++) {
+		chunk[i] = i % 100 == 98 ? '\r' : i % 100 == 99 ? '\n' : (char)('a' + i % 26);
+		if (chunk[i] != '\r')
+			want = (want ^ (unsigned char)chunk[i]) * 16777619u;
+		lfs += chunk[i] == '\n';
+	}
+	feed(s, "EHLO c\r\nMAIL FROM:<a@a>\r\nRCPT TO:<b@b>\r\n", &out);
+	buf_reset(&out);
+	snprintf(cmd, sizeof(cmd), "BDAT %d LAST\r\n", SIZE);
+	feed_bytes(s, cmd, strlen(cmd), &out);
+	feed_bytes(s, chunk, 65536, &out);	/* the recorder's own buffer grows here */
+	heap = heap_in_use();
+	feed_bytes(s, chunk + 65536, SIZE - 1 - 65536, &out);
+	assert_int_equal(out.len, 0);
+	assert_true(heap_in_use() <= heap + 4096);
+	assert_int_equal(r.bytes, SIZE - 1 - lfs);	/* the last LF is still to come */
+	feed_bytes(s, chunk + SIZE - 1, 1, &out);
+	assert_string_equal(buf_cstr(&out), "250 2.0.0 r0 ok\r\n");
+	assert_int_equal(r.bytes, SIZE - lfs);
+	assert_int_equal(r.hash, want);
+	assert_false(r.cr);
+	assert_null(r.bad);
+	free(chunk);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* a BDAT line, its octets and more commands in one call: each answered in
+ * order, the octets never run */
+static void test_bdat_pipelined(void **state)
+{
+	static const char in[] = "LHLO c\r\nMAIL FROM:<a@a>\r\nRCPT TO:<b@b>\r\n"
+		"BDAT 6\r\nQUIT\r\nBDAT 6 LAST\r\nRSET\r\nNOOP\r\nBDAT 6\r\nQUIT\r\nNOOP\r\n";
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_LMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	assert_true(feed(s, in, &out));
+	assert_string_equal(strstr(buf_cstr(&out), "250 2.1.5"),
+			    "250 2.1.5 Ok\r\n250 2.0.0 6 octets received\r\n250 2.0.0 r0 ok\r\n"
+			    "250 2.0.0 Ok\r\n503 5.5.1 Error: need MAIL command\r\n250 2.0.0 Ok\r\n");
+	assert_memory_equal(r.msg.data, "QUIT\nRSET\n", 10);
+	assert_int_equal(r.starts, 1);
+	assert_int_equal(r.ends, 1);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* data_start once per message; RSET or EHLO between chunks resets, and a
+ * refused BDAT never reaches data_start */
+static void test_bdat_hooks(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_SMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	feed(s, "EHLO c\r\nMAIL FROM:<a@a>\r\nBDAT 1\r\nx", &out);
+	assert_int_equal(r.starts, 0);
+	feed(s, "RCPT TO:<b@b>\r\nBDAT 1\r\nxBDAT 1\r\ny", &out);
+	assert_int_equal(r.starts, 1);
+	assert_int_equal(r.resets, 0);
+	feed(s, "EHLO c\r\n", &out);
+	assert_int_equal(r.resets, 1);
+	assert_int_equal(r.ends, 0);
+	feed(s, "MAIL FROM:<a@a>\r\nRCPT TO:<b@b>\r\nBDAT 2\r\nab", &out);
+	assert_int_equal(r.starts, 2);
+	feed(s, "RSET\r\n", &out);
+	assert_int_equal(r.resets, 2);
+	assert_int_equal(r.ends, 0);
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* smtpd_smtputf8: set by MAIL's SMTPUTF8, kept until the transaction is
+ * over and the next MAIL or RSET */
+static void test_smtputf8_flag(void **state)
+{
+	struct rec r;
+	struct smtpd *s = new_session(SMTPD_SMTP, &r, NULL);
+	struct buf out = BUF_INIT;
+
+	feed(s, "EHLO c\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "250-CHUNKING\r\n250 SMTPUTF8\r\n"));
+	assert_false(smtpd_smtputf8(s));
+	feed(s, "MAIL FROM:<a@a> SMTPUTF8\r\nRCPT TO:<\xc3\xa9@b>\r\n", &out);
+	assert_true(smtpd_smtputf8(s));
+	feed(s, "DATA\r\nx\r\n.\r\n", &out);
+	assert_true(smtpd_smtputf8(s));
+	feed(s, "MAIL FROM:<a@a>\r\n", &out);
+	assert_false(smtpd_smtputf8(s));
+	feed(s, "RSET\r\nMAIL FROM:<a@a> SMTPUTF8\r\nRSET\r\n", &out);
+	assert_false(smtpd_smtputf8(s));
+	buf_reset(&out);
+	feed(s, "HELO c\r\n", &out);
+	assert_string_equal(buf_cstr(&out), "250 mx.test\r\n");
+	smtpd_free(s);
+	buf_free(&out);
+	buf_free(&r.msg);
+}
+
+/* the UTF-8 rules, one address at a time, with and without SMTPUTF8 */
+static void test_utf8_addresses(void **state)
+{
+	static const struct {
+		const char *addr;
+		const char *with, *without;	/* reply prefixes */
+	} cases[] = {
+		{ "ascii@b", "250", "250" },
+		{ "\xc3\xa9@b", "250", "553 5.6.7" },
+		{ "\xe2\x82\xac@b", "250", "553 5.6.7" },
+		{ "\xf0\x9f\x98\x80@b", "250", "553 5.6.7" },
+		{ "\xf4\x8f\xbf\xbf@b", "250", "553 5.6.7" },	/* U+10FFFF */
+		{ "\xee\x80\x80@b", "250", "553 5.6.7" },		/* U+E000 */
+		{ "\xc2\xa0@b", "250", "553 5.6.7" },		/* U+00A0 */
+		{ "\xc0\x80@b", "501 5.1.3", "501 5.1.3" },		/* overlong NUL */
+		{ "\xc1\xbf@b", "501 5.1.3", "501 5.1.3" },
+		{ "\xe0\x9f\xbf@b", "501 5.1.3", "501 5.1.3" },	/* overlong */
+		{ "\xf0\x8f\xbf\xbf@b", "501 5.1.3", "501 5.1.3" },	/* overlong */
+		{ "\xed\xa0\x80@b", "501 5.1.3", "501 5.1.3" },	/* U+D800 */
+		{ "\xed\xbf\xbf@b", "501 5.1.3", "501 5.1.3" },	/* U+DFFF */
+		{ "\xf4\x90\x80\x80@b", "501 5.1.3", "501 5.1.3" },	/* U+110000 */
+		{ "\xf8\x88\x80\x80\x80@b", "501 5.1.3", "501 5.1.3" },
+		{ "\xc2\x80@b", "501 5.1.3", "501 5.1.3" },		/* C1 */
+		{ "\xc2\x9f@b", "501 5.1.3", "501 5.1.3" },		/* C1 */
+		{ "\xa9@b", "501 5.1.3", "501 5.1.3" },		/* stray */
+		{ "a\xc3", "501 5.1.3", "501 5.1.3" },		/* cut short */
+		{ "a\xef\xbf", "501 5.1.3", "501 5.1.3" },
+		{ "a\xf0\x9f\x98", "501 5.1.3", "501 5.1.3" },
+	};
+	struct rec r;
+	struct buf out = BUF_INIT, cmd = BUF_INIT;
+	size_t i, utf8;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (utf8 = 0; utf8 < 2; utf8++) {
+			struct smtpd *s = new_session(SMTPD_SMTP, &r, NULL);
+			feed(s, utf8 ? "EHLO c\r\nMAIL FROM:<a@a> SMTPUTF8\r\n"
+			     : "EHLO c\r\nMAIL FROM:<a@a>\r\n", &out);
+			buf_reset(&out);
+			buf_reset(&cmd);
+			buf_printf(&cmd, "RCPT TO:<%s>\r\n", cases[i].addr);
+			feed(s, cmd.data, &out);
+			assert_true(strncmp(buf_cstr(&out), utf8 ? cases[i].with : cases[i].without,
+					    strlen(utf8 ? cases[i].with : cases[i].without)) == 0);
+			buf_reset(&cmd);
+			buf_printf(&cmd, "RSET\r\nMAIL FROM:<%s>%s\r\n", cases[i].addr,
+				   utf8 ? " SMTPUTF8" : "");
+			buf_reset(&out);
+			feed(s, cmd.data, &out);
+			assert_int_equal(strstr(buf_cstr(&out), "\r\n")[2],
+					 (utf8 ? cases[i].with : cases[i].without)[0]);
+			smtpd_free(s);
+			buf_free(&r.msg);
+		}
+	}
+	buf_free(&out);
+	buf_free(&cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +584,11 @@ int main(void)
 		cmocka_unit_test(test_null_hooks),
 		cmocka_unit_test(test_starttls_discard),
 		cmocka_unit_test(test_closed),
+		cmocka_unit_test(test_bdat_stream),
+		cmocka_unit_test(test_bdat_pipelined),
+		cmocka_unit_test(test_bdat_hooks),
+		cmocka_unit_test(test_smtputf8_flag),
+		cmocka_unit_test(test_utf8_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
