@@ -215,7 +215,7 @@ static void smtpd_cmd_helo(struct smtpd *s, char *arg)
 static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 {
 	char size[40];
-	const char *ext[10];
+	const char *ext[11];
 	size_t n = 0, i;
 
 	if (!smtpd_cmd_hello(s, arg))
@@ -234,6 +234,8 @@ static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 	ext[n++] = "DSN";					/* RFC 3461 */
 	ext[n++] = "CHUNKING";					/* RFC 3030 */
 	ext[n++] = "SMTPUTF8";					/* RFC 6531 */
+	if (s->mode == SMTPD_LMTP)
+		ext[n++] = "XDELIVERY";		/* ours: MAIL XDELIVERY=id, see smtpd_parse.c */
 	smtpd_reply_line(s, 250, true, s->hostname);
 	for (i = 0; i < n; i++)
 		smtpd_reply_line(s, 250, i + 1 < n, ext[i]);

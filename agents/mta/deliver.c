@@ -81,18 +81,20 @@ static void deliver_pipe(struct mta *m, const char *id, const char *sender, cons
 		dsn_set(d, DSN_TEMPFAIL, "4.3.0", "poczta-mda: %s", *text ? text : "temporary failure");
 }
 
-/* deliver_local - the local recipients, over LMTP or one pipe each */
-static void deliver_local(struct mta *m, const struct queue_env *env, char **rcpts, size_t n,
+/* deliver_local - the local recipients, over LMTP or one pipe each;
+ * false when the delivery could not be named (a foreign LMTP server), so a
+ * repeat would store it twice */
+static bool deliver_local(struct mta *m, const struct queue_env *env, char **rcpts, size_t n,
 			  int fd, struct dsn *out)
 {
 	size_t i;
 
-	if (m->local_lmtp) {
-		lmtpc_deliver(m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd, out);
-		return;
-	}
+	if (m->local_lmtp)
+		return lmtpc_deliver(m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd,
+				     out) == 1;
 	for (i = 0; i < n; i++)
 		deliver_pipe(m, env->id, env->sender, rcpts[i], fd, &out[i]);
+	return true;
 }
 
 /* deliver_backoff - the wait before try number attempts+1: retry_min,
@@ -162,7 +164,8 @@ static size_t deliver_pick(struct mta *m, struct queue_env *env, bool local, con
 }
 
 /* deliver_group - deliver one group (local, or one remote domain); a
- * remote recipient accepted sets *remote_sent */
+ * delivery that could not be repeated safely (accepted remotely, or by a
+ * foreign LMTP server) sets *remote_sent */
 static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool local,
 			  const char *domain, size_t *idx, char **addrs, bool *remote_sent)
 {
@@ -173,7 +176,7 @@ static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool loc
 		return;
 	out = xcalloc(n, sizeof(*out));
 	if (local)
-		deliver_local(m, env, addrs, n, fd, out);
+		*remote_sent |= !deliver_local(m, env, addrs, n, fd, out);	/* unnamed: like remote */
 	else
 		mta_relay(m, env, domain, addrs, n, fd, out);
 	for (i = 0; i < n; i++) {

@@ -19,6 +19,7 @@
 struct lmtpc {
 	struct conn *c;
 	struct buf in;		/* read, not yet taken as lines */
+	bool xdelivery;		/* the server named XDELIVERY in its LHLO reply */
 };
 
 /* lmtpc_line - the next reply line (CRLF removed) into line; 0 or -1 */
@@ -43,7 +44,7 @@ static int lmtpc_line(struct lmtpc *l, struct buf *line)
 }
 
 /* lmtpc_reply - a whole (multi-line) reply as a status: its code and the
- * text of its last line */
+ * text of its last line (and whether any line announced XDELIVERY) */
 static int lmtpc_reply(struct lmtpc *l, struct dsn *d)
 {
 	struct buf line = BUF_INIT;
@@ -56,6 +57,8 @@ static int lmtpc_reply(struct lmtpc *l, struct dsn *d)
 			return -1;
 		}
 		code = atoi(line.data);
+		if (line.len >= 13 && strcasecmp(line.data + 4, "XDELIVERY") == 0)
+			l->xdelivery = true;
 	} while (line.len > 3 && line.data[3] == '-');
 	if (code >= 200 && code < 300)
 		dsn_ok(d, "%s", line.data);
@@ -129,7 +132,11 @@ static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, con
 	size_t i, accepted = 0;
 
 	if (lmtpc_reply(l, &d) != 220 || lmtpc_send(l, "LHLO %s\r\n", helo) < 0 ||
-	    lmtpc_reply(l, &d) != 250 || lmtpc_send(l, "MAIL FROM:<%s> XDELIVERY=%s\r\n", sender, id) < 0)
+	    lmtpc_reply(l, &d) != 250)
+		goto fail;
+	/* name the delivery only to a server that knows the parameter (ours) */
+	if ((l->xdelivery ? lmtpc_send(l, "MAIL FROM:<%s> XDELIVERY=%s\r\n", sender, id)
+			  : lmtpc_send(l, "MAIL FROM:<%s>\r\n", sender)) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)
@@ -162,7 +169,7 @@ done:
 int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
 		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt)
 {
-	struct lmtpc l = { NULL, BUF_INIT };
+	struct lmtpc l = { NULL, BUF_INIT, false };
 	struct endpoint ep;
 	struct buf err = BUF_INIT;
 	size_t i;
@@ -181,5 +188,5 @@ int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const 
 	conn_free(l.c);
 	buf_free(&l.in);
 	buf_free(&err);
-	return 0;
+	return l.xdelivery ? 1 : 0;
 }

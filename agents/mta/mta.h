@@ -92,8 +92,10 @@ void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, c
 	       size_t n, int fd, struct dsn *out);
 
 /* lmtpc.c */
-/* lmtpc_deliver - id names the delivery (XDELIVERY=) so that the MDA stores
- * it once even when a crash makes us send it again */
+/* lmtpc_deliver - id names the delivery (XDELIVERY=, when the server
+ * announces it) so that the MDA stores it once even when a crash makes us
+ * send it again; returns 1 when it was named, 0 when not, -1 when the server
+ * was not reached */
 int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
 		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt);
 

@@ -129,16 +129,19 @@ static void session_rcpt(void *ctx, const char *rcpt, const char *params, struct
 			 out->text);
 }
 
-/* session_protocol - "with" of the Received header (RFC 3848) */
+/* session_protocol - "with" of the Received header (RFC 3848; RFC 6531
+ * 3.7.3 for a transaction that asked for SMTPUTF8) */
 static const char *session_protocol(const struct session *s)
 {
+	static const char *const names[2][2][2] = {	/* [utf8][auth][tls] */
+		{ { "ESMTP", "ESMTPS" }, { "ESMTPA", "ESMTPSA" } },
+		{ { "UTF8SMTP", "UTF8SMTPS" }, { "UTF8SMTPA", "UTF8SMTPSA" } },
+	};
 	bool tls = conn_tls_version(s->c) != NULL;
 
 	if (!smtpd_esmtp(s->e))
 		return tls ? "SMTPS" : "SMTP";
-	if (s->auth)
-		return tls ? "ESMTPSA" : "ESMTPA";
-	return tls ? "ESMTPS" : "ESMTP";
+	return names[smtpd_smtputf8(s->e)][s->auth != NULL][tls];
 }
 
 /* session_received - the trace header this hop adds (RFC 5321 4.4) */
