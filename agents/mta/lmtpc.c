@@ -123,6 +123,23 @@ static int lmtpc_data(struct lmtpc *l, int fd)
 	return rc;
 }
 
+/* lmtpc_utf8 - whether the sender or a recipient has non-ASCII bytes: then
+ * MAIL must carry SMTPUTF8 (RFC 6531 3.4) */
+static bool lmtpc_utf8(const char *sender, char *const *rcpts, size_t n)
+{
+	const unsigned char *p;
+	size_t i;
+
+	for (p = (const unsigned char *)sender; *p; p++)
+		if (*p >= 0x80)
+			return true;
+	for (i = 0; i < n; i++)
+		for (p = (const unsigned char *)rcpts[i]; *p; p++)
+			if (*p >= 0x80)
+				return true;
+	return false;
+}
+
 /* lmtpc_session - LHLO, MAIL, RCPTs (pipelined), DATA, a reply each */
 static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, const char *sender,
 			  char *const *rcpts, size_t n, int fd, struct dsn *out)
@@ -135,8 +152,9 @@ static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, con
 	    lmtpc_reply(l, &d) != 250)
 		goto fail;
 	/* name the delivery only to a server that knows the parameter (ours) */
-	if ((l->xdelivery ? lmtpc_send(l, "MAIL FROM:<%s> XDELIVERY=%s\r\n", sender, id)
-			  : lmtpc_send(l, "MAIL FROM:<%s>\r\n", sender)) < 0)
+	if (lmtpc_send(l, "MAIL FROM:<%s>%s%s%s\r\n", sender,
+		       lmtpc_utf8(sender, rcpts, n) ? " SMTPUTF8" : "",
+		       l->xdelivery ? " XDELIVERY=" : "", l->xdelivery ? id : "") < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)

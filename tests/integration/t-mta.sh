@@ -168,6 +168,33 @@ bounce=$(ls -t "$A"/new/* | head -n 1)
 check "the bounce carries Original-Envelope-Id (ENVID)" grep -q '^Original-Envelope-Id: QQ314159' "$bounce"
 check "RET=FULL returns the whole message" sh -c "grep -q 'message/rfc822' '$bounce' && grep -q 'whole body' '$bounce'"
 
+# CHUNKING (RFC 3030) and SMTPUTF8 (RFC 6531) through the whole chain.
+na=$(ls "$A/new" | wc -l)
+python3 - "$PORT" >"$T/bdat.out" 2>&1 <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); f = s.makefile("rb")
+def reply():
+    while True:
+        l = f.readline()
+        if l[3:4] != b"-":
+            return l.decode(errors="replace").strip()
+reply(); s.sendall(b"EHLO chunky\r\n"); reply()
+a = b"Subject: in chunks\r\n\r\nfirst half, "
+b = b"second half\r\n"
+s.sendall("MAIL FROM:<zażółć@example.org> SMTPUTF8\r\nRCPT TO:<alice@poczta.test>\r\n".encode())
+print("mail", reply()); print("rcpt", reply())
+s.sendall(b"BDAT %d\r\n" % len(a) + a); print("chunk", reply())
+s.sendall(b"BDAT %d LAST\r\n" % len(b) + b); print("last", reply())
+s.sendall(b"QUIT\r\n"); reply()
+PY
+check "BDAT: the first chunk is acknowledged" grep -q '^chunk 250' "$T/bdat.out"
+check "BDAT LAST queues the message" grep -q '^last 250 2.0.0 Ok: queued' "$T/bdat.out"
+check "the chunked message is delivered" wait_for "$A" $((na + 1))
+f=$(grep -l 'in chunks' "$A"/new/* | head -n 1)
+check "its two chunks are joined into one body" grep -q '^first half, second half$' "$f"
+check "the UTF-8 sender is kept (SMTPUTF8)" grep -q '^Return-Path: <zażółć@example.org>' "$f"
+check "the Received header says UTF8SMTP" grep -q 'poczta-mta) with UTF8SMTP$' "$f"
+
 # The queue: with the MDA stopped local mail waits, deferred, and goes out
 # after a flush once the MDA is back.
 mdapid=$(cat "$T/sb/data/run/mda.pid")
