@@ -134,12 +134,30 @@ static void bs_reset(void *ctx)
 	b->env.nrcpts = 0;
 }
 
+/* bs_crlf - a bare LF made CR LF: a person typing, or a here-document,
+ * ends lines with LF, and the engine takes only CR LF (lib/smtpd.h).  This
+ * is the local user's own session, not a hop that an upstream server could
+ * make read two messages as one, so it is safe here (Postfix's smtpd takes
+ * LF too). */
+static void bs_crlf(struct buf *to, const char *p, size_t n, bool *cr)
+{
+	size_t i;
+
+	buf_reset(to);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n' && !*cr)
+			buf_putc(to, '\r');
+		buf_putc(to, p[i]);
+		*cr = p[i] == '\r';
+	}
+}
+
 /* bs_loop - read standard input, feed the engine, write its replies */
 static void bs_loop(struct bs *b)
 {
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, crlf = BUF_INIT;
 	char in[16384];
-	bool open = true;
+	bool open = true, cr = false;
 	ssize_t n;
 
 	smtpd_greeting(b->e, &out);
@@ -153,11 +171,13 @@ static void bs_loop(struct bs *b)
 			smtpd_eof(b->e);
 			break;
 		}
-		open = smtpd_input(b->e, in, (size_t)n, &out);
+		bs_crlf(&crlf, in, (size_t)n, &cr);
+		open = smtpd_input(b->e, crlf.data, crlf.len, &out);
 	}
 	if (out.len)
 		write_all(1, out.data, out.len);
 	buf_free(&out);
+	buf_free(&crlf);
 }
 
 int bs_run(struct sm *sm, const struct sm_opts *o)
