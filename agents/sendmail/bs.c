@@ -27,6 +27,7 @@ struct bs {
 	struct buf line;	/* a line the engine gave in parts */
 };
 
+/* bs_helo - HELO or EHLO: the name goes into the Received field */
 static void bs_helo(void *ctx, const char *name, struct dsn *out)
 {
 	struct bs *b = ctx;
@@ -36,6 +37,7 @@ static void bs_helo(void *ctx, const char *name, struct dsn *out)
 	dsn_ok(out, "%s", b->sm->hostname);
 }
 
+/* bs_mail - MAIL FROM: the envelope sender, a bare name qualified */
 static void bs_mail(void *ctx, const char *sender, const char *params, struct dsn *out)
 {
 	struct bs *b = ctx;
@@ -45,6 +47,7 @@ static void bs_mail(void *ctx, const char *sender, const char *params, struct ds
 	dsn_ok(out, "Ok");
 }
 
+/* bs_rcpt - RCPT TO: resolved as the MTA does, any domain allowed */
 static void bs_rcpt(void *ctx, const char *rcpt, const char *params, struct dsn *out)
 {
 	struct bs *b = ctx;
@@ -57,6 +60,7 @@ static void bs_rcpt(void *ctx, const char *rcpt, const char *params, struct dsn 
 		dsn_ok(out, "Ok");
 }
 
+/* bs_data_start - DATA: a new message in the queue, its Received first */
 static void bs_data_start(void *ctx, struct dsn *out)
 {
 	struct bs *b = ctx;
@@ -89,6 +93,7 @@ static void bs_data_chunk(void *ctx, const char *p, size_t n)
 	buf_append(&b->line, p, n);
 }
 
+/* bs_data_end - the final dot: commit, and say 250 only once durable */
 static void bs_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcpt)
 {
 	struct bs *b = ctx;
@@ -121,6 +126,7 @@ static void bs_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcp
 	free(qe.rcpts);
 }
 
+/* bs_reset - RSET, a new MAIL or the end: forget the transaction */
 static void bs_reset(void *ctx)
 {
 	struct bs *b = ctx;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "conf.h"
 #include "fsutil.h"
@@ -67,14 +68,28 @@ static void setup_resolver(struct sm *sm)
 	buf_free(&err);
 }
 
+/* setup_config - -C FILE, or -C DIR as Postfix takes it (DIR/poczta.conf);
+ * newly allocated, NULL without -C */
+static char *setup_config(const char *config)
+{
+	struct stat st;
+
+	if (config == NULL)
+		return NULL;
+	if (stat(config, &st) == 0 && S_ISDIR(st.st_mode))
+		return xasprintf("%s/poczta.conf", config);
+	return xstrdup(config);
+}
+
 void setup_load(struct sm *sm, const char *config)
 {
-	char *log, *data;
+	char *log, *data, *path = setup_config(config);
 	struct buf err = BUF_INIT;
 
 	memset(sm, 0, sizeof(*sm));
 	msg_set_fatal_status(EX_CONFIG);
-	sm->conf = settings_load(config, &sm->config_path);
+	sm->conf = settings_load(path, &sm->config_path);
+	free(path);
 	msg_set_fatal_status(EX_TEMPFAIL);
 	if ((log = conf_get_path(sm->conf, "global", NULL, "log_file")) != NULL)
 		msg_set_logfile(log);
