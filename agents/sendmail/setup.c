@@ -1,0 +1,160 @@
+/* setup.c - who is sending, and where the queue is: poczta.conf read once,
+ * the invoking user from the password file, the local domains, users and
+ * aliases with which recipients are resolved as the MTA resolves them. */
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "conf.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "msg.h"
+#include "queue.h"
+#include "sendmail.h"
+#include "settings.h"
+#include "strlist.h"
+#include "users.h"
+#include "xalloc.h"
+
+/* setup_user - the invoking user's login and full name (by real uid, as
+ * Postfix's sendmail: never from the environment) */
+static void setup_user(struct sm *sm)
+{
+	struct passwd *pw;
+
+	sm->uid = getuid();
+	pw = getpwuid(sm->uid);
+	if (pw == NULL) {
+		msg_set_fatal_status(EX_OSERR);
+		msg_fatal(_("no login name found for user ID %lu"), (unsigned long)sm->uid);
+	}
+	sm->user = xstrdup(pw->pw_name);
+	if (pw->pw_gecos && *pw->pw_gecos && *pw->pw_gecos != ',')
+		sm->gecos = xstrndup(pw->pw_gecos, strcspn(pw->pw_gecos, ","));
+}
+
+/* setup_domain - the domain for bare names: the first local domain, or the
+ * host name when no domains are set */
+static char *setup_domain(const struct sm *sm)
+{
+	if (conf_is_set(sm->conf, "global", NULL, "domains") && sm->mta.domains &&
+	    sm->mta.domains[0])
+		return xstrdup(sm->mta.domains[0]);
+	return xstrdup(sm->hostname);
+}
+
+/* setup_resolver - what mta_policy_rcpt needs: domains, users, aliases */
+static void setup_resolver(struct sm *sm)
+{
+	char *users = settings_users_file(sm->conf);
+	char *aliases = conf_get_path(sm->conf, "mta", NULL, "aliases");
+	struct buf err = BUF_INIT;
+	struct dsn d;
+
+	sm->mta.conf = sm->conf;
+	sm->mta.hostname = sm->hostname;
+	sm->mta.domains = strlist_split(conf_get(sm->conf, "global", NULL, "domains"), ",");
+	sm->mta.relay_networks = strlist_split("", ",");
+	if ((sm->mta.users = users_load(users, &err)) == NULL)
+		msg_fatal("%s", buf_cstr(&err));
+	if (aliases && (sm->mta.aliases = aliases_load(aliases, &d)) == NULL)
+		msg_fatal("%s", d.text);
+	free(users);
+	free(aliases);
+	buf_free(&err);
+}
+
+/* setup_config - -C FILE, or -C DIR as Postfix takes it (DIR/poczta.conf);
+ * newly allocated, NULL without -C */
+static char *setup_config(const char *config)
+{
+	struct stat st;
+
+	if (config == NULL)
+		return NULL;
+	if (stat(config, &st) == 0 && S_ISDIR(st.st_mode))
+		return xasprintf("%s/poczta.conf", config);
+	return xstrdup(config);
+}
+
+void setup_load(struct sm *sm, const char *config)
+{
+	char *log, *data, *path = setup_config(config);
+	struct buf err = BUF_INIT;
+
+	memset(sm, 0, sizeof(*sm));
+	msg_set_fatal_status(EX_CONFIG);
+	sm->conf = settings_load(path, &sm->config_path);
+	free(path);
+	msg_set_fatal_status(EX_TEMPFAIL);
+	if ((log = conf_get_path(sm->conf, "global", NULL, "log_file")) != NULL)
+		msg_set_logfile(log);
+	free(log);
+	setup_user(sm);
+	sm->hostname = settings_hostname(sm->conf);
+	setup_resolver(sm);
+	sm->domain = setup_domain(sm);
+	sm->max_size = conf_get_size(sm->conf, "mta", NULL, "max_message_size");
+	sm->max_rcpts = (size_t)conf_get_int(sm->conf, "mta", NULL, "max_recipients");
+	data = settings_data_dir(sm->conf);
+	sm->mta.queue_dir = xasprintf("%s/queue", data);
+	free(data);
+	/* the queue's own words say which directory and why */
+	if ((sm->mta.queue = queue_open(sm->mta.queue_dir, &err)) == NULL)
+		msg_fatal("%s", buf_cstr(&err));
+	buf_free(&err);
+}
+
+void setup_free(struct sm *sm)
+{
+	queue_close(sm->mta.queue);
+	free(sm->mta.queue_dir);
+	strlist_free(sm->mta.domains);
+	strlist_free(sm->mta.relay_networks);
+	users_free(sm->mta.users);
+	aliases_free(sm->mta.aliases);
+	free(sm->config_path);
+	free(sm->hostname);
+	free(sm->domain);
+	free(sm->user);
+	free(sm->gecos);
+	conf_free(sm->conf);
+}
+
+/* setup_is_mta - whether pid is a running poczta-mta (not a stranger that
+ * got a stale pid file's number) */
+static bool setup_is_mta(long pid)
+{
+	char path[64], *comm;
+	bool yes;
+
+	if (access("/proc/self/comm", R_OK) < 0)
+		return true;	/* no /proc here: trust the pid file */
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if ((comm = read_file(path, NULL)) == NULL)
+		return false;
+	yes = strncmp(comm, "poczta-mta", 10) == 0;
+	free(comm);
+	return yes;
+}
+
+void setup_kick(const struct sm *sm)
+{
+	char *run = settings_run_dir(sm->conf);
+	char *path = xasprintf("%s/mta.pid", run);
+	char *text = read_file(path, NULL);
+	long pid = text ? atol(text) : 0;
+
+	if (pid > 0 && setup_is_mta(pid) && kill((pid_t)pid, SIGUSR1) == 0)
+		msg_debug("told poczta-mta pid=%ld", pid);
+	else
+		/* like postdrop: the message waits in the queue for the MTA */
+		msg_info("poczta-mta is not running; the message waits in the queue");
+	free(text);
+	free(path);
+	free(run);
+}
