@@ -123,7 +123,7 @@ while IFS=. read -r section key; do
 		END { exit !found }' "$top/doc/poczta.conf.5" || missing="$missing $section.$key"
 done <"$T/keys"
 check_eq "poczta.conf.5 documents every key in its section" "" "$missing"
-for page in poczta.conf.5 poczta-ctl.8; do
+for page in $(cd "$top/doc" && ls -- *.[158]); do
 	check_eq "groff renders $page without warnings" "" "$(groff -man -ww -z "$top/doc/$page" 2>&1)"
 	check_eq "man renders $page without warnings" "" \
 		"$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l --warnings "$top/doc/$page" 2>&1 >/dev/null)"
