@@ -105,7 +105,10 @@ void server_run(int listen_fd, const struct server_opts *o)
 		ready = ppoll(&p, c.n < o->max_connections ? 1 : 0, &ts, &waitmask);
 		if (o->tick && !server_stop && server_ms_since(&last_tick) >= ms) {
 			clock_gettime(CLOCK_MONOTONIC, &last_tick);
+			/* what the tick forks must not inherit blocked signals */
+			sigprocmask(SIG_SETMASK, &waitmask, NULL);
 			o->tick(o->ctx);
+			sigprocmask(SIG_BLOCK, &block, NULL);
 		}
 		if (ready <= 0)
 			continue;	/* a signal (reap, or stop) or the tick */

@@ -217,4 +217,22 @@ check "released, it is delivered" wait_for "$B" $((nb + 1))
 sleep 0.5
 prog poczta-mta -c "$CONF" queue >"$T/queue.out" 2>&1
 check "and the queue is empty again" grep -q 'Mail queue is empty' "$T/queue.out"
+
+# The daemon restarts a dead queue manager and committer; what it restarts
+# blocks no signal (so it still obeys SIGTERM) and still delivers.
+mta=$(cat "$T/sb/data/run/mta.pid")
+for p in $(ps -o pid= --ppid "$mta"); do
+	case "$(cat /proc/$p/cmdline 2>/dev/null | tr '\0' ' ')" in *serve*) ;; *) continue ;; esac
+	[ -e "/proc/$p/fd/0" ] && ps -o args= -p "$p" | grep -q poczta-mta && kill -9 "$p"
+done
+sleep 2
+blocked=$(for p in $(ps -o pid= --ppid "$mta"); do awk '/^SigBlk/ {print $2}' /proc/$p/status; done | sort -u)
+check_eq "restarted children block no signals" "0000000000000000" "$blocked"
+nb=$(ls "$B/new" | wc -l)
+smtp 'ehlo x' 'mail from:<a@example.org>' 'rcpt to:<bob@poczta.test>' 'data' 'Subject: after restart' '' 'x' '.' 'quit' >/dev/null
+check "mail is delivered by the restarted queue manager" wait_for "$B" $((nb + 1))
+start=$(date +%s)
+"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1
+check "poczta-ctl down stops everything within 3 seconds" test $(( $(date +%s) - start )) -le 3
+check "no poczta-mta process of this sandbox is left" sh -c "! ps -o pid= --ppid $mta | grep -q ."
 done_testing
