@@ -173,11 +173,13 @@ bool smtpd_smtputf8(const struct smtpd *s);
  * mechanism 504 5.5.4, and STARTTLS after AUTH 503 5.5.1.
  *
  * Every AUTH that was started and ended neither 235 nor 454 is a failure;
- * it counts towards max_errors, and after max_auth_failures of them
- * (default 3) the session gets 421 4.7.0 and is closed.  In
- * SMTPD_SUBMISSION mode with an auth hook, MAIL before a successful AUTH
- * gets 530 5.7.0 (RFC 6409 4.1, RFC 4954 6).  The trace never shows a
- * credential: "AUTH PLAIN ****" and "****" stand for them.
+ * it counts towards max_errors (as do 504 and 538), and after
+ * max_auth_failures of them (default 3) the session gets 421 4.7.0 and
+ * is closed.  In SMTPD_SUBMISSION mode with an auth hook, MAIL before a
+ * successful AUTH gets 530 5.7.0 (RFC 6409 4.1, RFC 4954 6).  MAIL takes
+ * the AUTH= parameter (RFC 4954 5) where AUTH is offered, and ignores it.
+ * The trace never shows a credential: "AUTH PLAIN ****" and "****" stand
+ * for them.
  *
  * The positional initialisers elsewhere leave the fields added here out,
  * which is valid C (they are zero) but -Wextra warns: silenced below until
