@@ -1,6 +1,7 @@
 /* smtpd.c - the SMTP/LMTP server engine: the session, the command line
  * reader and the replies.  The commands are in smtpd_cmd.c, the message
- * text reader in smtpd_data.c, BDAT chunks in smtpd_bdat.c.
+ * text reader in smtpd_data.c, BDAT chunks in smtpd_bdat.c, AUTH in
+ * smtpd_auth.c.
  *
  * Replies are protocol text for the peer, not messages for a person, so they
  * are not translated (Postfix and OpenSMTPD do the same). */
@@ -21,6 +22,7 @@ static const char *const smtpd_state_names[] = {
 	[SMTPD_S_CHUNKS] = "chunks",
 	[SMTPD_S_BDAT] = "bdat",
 	[SMTPD_S_TLS] = "starttls",
+	[SMTPD_S_AUTH] = "auth",
 	[SMTPD_S_CLOSED] = "closed",
 };
 
@@ -195,6 +197,8 @@ static void smtpd_set_limits(struct smtpd_limits *l, const struct smtpd_limits *
 		l->max_recipients = SMTPD_DEF_RCPT;
 	if (l->max_errors <= 0)
 		l->max_errors = SMTPD_DEF_ERRORS;
+	if (l->max_auth_failures <= 0)
+		l->max_auth_failures = SMTPD_DEF_AUTH_FAILURES;
 }
 
 struct smtpd *smtpd_new(enum smtpd_mode mode, const char *hostname,
@@ -211,6 +215,10 @@ struct smtpd *smtpd_new(enum smtpd_mode mode, const char *hostname,
 		s->hooks = *hooks;
 	s->rcpt = xcalloc(s->lim.max_recipients, sizeof(*s->rcpt));
 	buf_init(&s->line);
+	/* room for the longest line at once: the buffer then never moves, so
+	 * no copy of a credential is left behind in freed memory */
+	buf_reserve(&s->line, (s->lim.max_line > SMTPD_AUTH_LINE + 2 ?
+			       s->lim.max_line : SMTPD_AUTH_LINE + 2) + 1);
 	s->state = SMTPD_S_INIT;
 	return s;
 }
@@ -220,7 +228,9 @@ void smtpd_free(struct smtpd *s)
 	if (!s)
 		return;
 	smtpd_reset_txn(s, false);
+	smtpd_auth_free(s);
 	free(s->rcpt);
+	smtpd_line_clear(s);
 	buf_free(&s->line);
 	free(s->hostname);
 	free(s);
@@ -235,20 +245,45 @@ void smtpd_greeting(struct smtpd *s, struct buf *out)
 	s->out = NULL;
 }
 
+void smtpd_line_clear(struct smtpd *s)
+{
+	if (s->line.data)
+		explicit_bzero(s->line.data, s->line.len);
+	buf_reset(&s->line);
+}
+
+/* smtpd_line_max - the longest line now, CR LF included: max_line, or for
+ * a response in an AUTH exchange what RFC 4954 4 requires */
+static size_t smtpd_line_max(const struct smtpd *s)
+{
+	return s->state == SMTPD_S_AUTH ? SMTPD_AUTH_LINE + 2 : s->lim.max_line;
+}
+
+/* smtpd_line_too_long - the reply to a line over smtpd_line_max */
+static void smtpd_line_too_long(struct smtpd *s)
+{
+	if (s->state == SMTPD_S_AUTH)
+		smtpd_auth_too_long(s);
+	else
+		smtpd_error(s, 500, "5.5.2", "Error: line too long");
+}
+
 /* smtpd_line_done - a complete command line (CR LF or a lone LF at its end)
- * is in s->line: check its length and run it */
+ * is in s->line: check its length and run it, or an AUTH response */
 static void smtpd_line_done(struct smtpd *s)
 {
 	size_t len = s->line.len - 1;
 
 	if (len > 0 && s->line.data[len - 1] == '\r')
 		len--;
-	msg_trace("C", s->line.data, len);
-	if (len + 2 > s->lim.max_line)
-		smtpd_error(s, 500, "5.5.2", "Error: line too long");
+	smtpd_auth_trace(s, s->line.data, len);
+	if (len + 2 > smtpd_line_max(s))
+		smtpd_line_too_long(s);
+	else if (s->state == SMTPD_S_AUTH)
+		smtpd_auth_line(s, s->line.data, len);
 	else
 		smtpd_cmd_run(s, s->line.data, len);
-	buf_reset(&s->line);
+	smtpd_line_clear(s);
 }
 
 /* smtpd_line_input - gather a command line from p; returns the bytes used.
@@ -264,16 +299,16 @@ static size_t smtpd_line_input(struct smtpd *s, const char *p, size_t n)
 		s->skip_line = lf == NULL;
 		return take;
 	}
-	if (!lf && s->line.len + take >= s->lim.max_line) {
-		msg_trace("C", s->line.data, s->line.len);
-		buf_reset(&s->line);
+	if (!lf && s->line.len + take >= smtpd_line_max(s)) {
+		smtpd_auth_trace(s, s->line.data, s->line.len);
+		smtpd_line_clear(s);
 		s->skip_line = true;
-		smtpd_error(s, 500, "5.5.2", "Error: line too long");
+		smtpd_line_too_long(s);
 		return take;
 	}
-	if (lf && s->line.len + take > s->lim.max_line + 1) {
-		buf_reset(&s->line);
-		smtpd_error(s, 500, "5.5.2", "Error: line too long");
+	if (lf && s->line.len + take > smtpd_line_max(s) + 1) {
+		smtpd_line_clear(s);
+		smtpd_line_too_long(s);
 		return take;
 	}
 	buf_append(&s->line, p, take);
@@ -333,7 +368,7 @@ bool smtpd_starttls_pending(const struct smtpd *s)
 void smtpd_tls_started(struct smtpd *s)
 {
 	smtpd_reset_txn(s, false);
-	buf_reset(&s->line);
+	smtpd_line_clear(s);
 	s->skip_line = false;
 	s->esmtp = false;
 	s->tls_active = true;

@@ -35,6 +35,7 @@ struct smtpd_limits {
 	unsigned long long max_message;	/* SIZE; 0: no limit */
 	size_t max_recipients;	/* per transaction; RFC 5321 4.5.3.1.8 says at least 100 */
 	int max_errors;		/* bad commands before 421 and close */
+	int max_auth_failures;	/* failed AUTH exchanges before 421 and close */
 };
 
 /* The actions the engine asks of its embedding program.  Each fills in out
@@ -61,6 +62,13 @@ struct smtpd_hooks {
 	/* reset: RSET, a new MAIL, or the end of the session: forget the
 	 * transaction (and anything stored for it that was not delivered) */
 	void (*reset)(void *ctx);
+	/* auth: check credentials given with AUTH (RFC 4954); mech is "PLAIN"
+	 * or "LOGIN", authzid is "" or the same as user.  pass is wiped as
+	 * soon as the hook returns: copy nothing of it.  The text set in out
+	 * is never shown to the client (it could tell which part was wrong):
+	 * the embedding program logs it.  NULL: AUTH is not offered. */
+	void (*auth)(void *ctx, const char *mech, const char *authzid, const char *user,
+		     const char *pass, struct dsn *out);
 };
 
 struct smtpd;
@@ -148,5 +156,39 @@ bool smtpd_esmtp(const struct smtpd *s);
  * MAIL, RSET, HELO/EHLO/LHLO or the end of the session, for the Received
  * header's UTF8SMTP/UTF8SMTPS/UTF8SMTPA (RFC 6531 3.7.3). */
 bool smtpd_smtputf8(const struct smtpd *s);
+
+/* Added with AUTH (RFC 4954) for the submission agent (RFC 6409).
+ *
+ * With an auth hook, EHLO announces "AUTH PLAIN LOGIN" once TLS is active
+ * or smtpd_allow_auth_in_clear allowed it; never in LMTP, which is local.
+ * Before that AUTH gets 538 5.7.11 (530 5.7.0 while STARTTLS is required),
+ * without a hook 502.  "AUTH PLAIN [initial-response]" (RFC 4616) and
+ * "AUTH LOGIN [initial-response]" take the responses of RFC 4954 4: "="
+ * as initial response is an empty one, a "*" line cancels (501 5.0.0),
+ * bad base64 is 501 5.5.2, a response line may be 12288 octets without
+ * its CR LF whatever max_line is (longer: 500 5.5.6).  A malformed PLAIN
+ * message, an authzid other than "" or the user, and a hook's permfail are
+ * all 535 5.7.8; a tempfail 454 4.7.0; ok 235 2.7.0.  AUTH after HELO,
+ * in a transaction or once authenticated is 503 5.5.1, an unknown
+ * mechanism 504 5.5.4, and STARTTLS after AUTH 503 5.5.1.
+ *
+ * Every AUTH that was started and ended neither 235 nor 454 is a failure;
+ * it counts towards max_errors (as do 504 and 538), and after
+ * max_auth_failures of them (default 3) the session gets 421 4.7.0 and
+ * is closed.  In SMTPD_SUBMISSION mode with an auth hook, MAIL before a
+ * successful AUTH gets 530 5.7.0 (RFC 6409 4.1, RFC 4954 6).  MAIL takes
+ * the AUTH= parameter (RFC 4954 5) where AUTH is offered, and ignores it.
+ * The trace never shows a credential: "AUTH PLAIN ****" and "****" stand
+ * for them.
+ *
+ * The positional initialisers elsewhere leave the fields added here out,
+ * which is valid C (they are zero) but -Wextra warns: silenced below until
+ * they name their fields. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+/* smtpd_allow_auth_in_clear - offer AUTH without TLS (loopback, tests) */
+void smtpd_allow_auth_in_clear(struct smtpd *s, bool allow);
+/* smtpd_auth_user - the user a successful AUTH named, owned by the engine
+ * until smtpd_free; NULL before that */
+const char *smtpd_auth_user(const struct smtpd *s);
 
 #endif

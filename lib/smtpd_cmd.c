@@ -1,9 +1,8 @@
 /* smtpd_cmd.c - the SMTP/LMTP commands: one table {verb, handler, states
  * allowed, flags}, as Postfix's smtpd_cmd_table, and a handler per verb.
- * BDAT's handler and reader are in smtpd_bdat.c.
- *
- * AUTH (RFC 4954) is a later row, with a flag like SMTPD_C_PRE_TLS for the
- * commands allowed before authentication. */
+ * BDAT's handler and reader are in smtpd_bdat.c, AUTH's in smtpd_auth.c.
+ * What needs authentication first is MAIL alone (in submission): the
+ * other commands of a transaction need a MAIL. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +18,7 @@
 #define SMTPD_C_LAST	0x20	/* ends a PIPELINING group (RFC 2920 3.1) */
 #define SMTPD_C_TLS	0x40	/* listed by HELP only while STARTTLS is offered */
 #define SMTPD_C_OCTETS	0x80	/* octets follow the line, whatever the reply (BDAT) */
+#define SMTPD_C_AUTH	0x100	/* listed by HELP only while AUTH is offered */
 
 #define SMTPD_ANY	(SMTPD_IN(SMTPD_S_INIT) | SMTPD_IN(SMTPD_S_READY) | \
 			 SMTPD_IN(SMTPD_S_MAIL) | SMTPD_IN(SMTPD_S_RCPT) | \
@@ -55,6 +55,10 @@ static const struct smtpd_cmd smtpd_cmds[] = {
 	  "Syntax: HELO hostname" },
 	{ "STARTTLS", smtpd_cmd_starttls, SMTPD_IN(SMTPD_S_INIT) | SMTPD_IN(SMTPD_S_READY),
 	  SMTPD_C_NOARG | SMTPD_C_PRE_TLS | SMTPD_C_LAST | SMTPD_C_TLS, "Syntax: STARTTLS" },
+	/* RFC 4954 4: not pipelined; the next line may be a response */
+	{ "AUTH", smtpd_auth_cmd, SMTPD_IN(SMTPD_S_READY),
+	  SMTPD_C_SMTP | SMTPD_C_ARG | SMTPD_C_LAST | SMTPD_C_AUTH,
+	  "Syntax: AUTH mechanism [initial-response]" },
 	{ "MAIL", smtpd_cmd_mail, SMTPD_IN(SMTPD_S_READY), SMTPD_C_ARG,
 	  "Syntax: MAIL FROM:<address>" },
 	{ "RCPT", smtpd_cmd_rcpt, SMTPD_IN(SMTPD_S_MAIL) | SMTPD_IN(SMTPD_S_RCPT), SMTPD_C_ARG,
@@ -215,7 +219,7 @@ static void smtpd_cmd_helo(struct smtpd *s, char *arg)
 static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 {
 	char size[40];
-	const char *ext[11];
+	const char *ext[12];
 	size_t n = 0, i;
 
 	if (!smtpd_cmd_hello(s, arg))
@@ -230,6 +234,8 @@ static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 	ext[n++] = "8BITMIME";					/* RFC 6152 */
 	if (s->tls_offer && !s->tls_active)
 		ext[n++] = "STARTTLS";				/* RFC 3207 */
+	if (smtpd_auth_offered(s))
+		ext[n++] = "AUTH PLAIN LOGIN";			/* RFC 4954 */
 	ext[n++] = "ENHANCEDSTATUSCODES";			/* RFC 2034 */
 	ext[n++] = "DSN";					/* RFC 3461 */
 	ext[n++] = "CHUNKING";					/* RFC 3030 */
@@ -260,6 +266,11 @@ static void smtpd_cmd_mail(struct smtpd *s, char *arg)
 	char *addr, *params;
 	bool utf8 = false;
 
+	if (s->mode == SMTPD_SUBMISSION && s->hooks.auth && !s->auth_user) {
+		/* RFC 6409 4.1, RFC 4954 6 */
+		smtpd_error(s, 530, "5.7.0", "Authentication required");
+		return;
+	}
 	if (!smtpd_parse_path(arg, "FROM", &addr, &params, &rep)
 	    || !smtpd_parse_mail_params(s, params, &utf8, &rep)
 	    || !smtpd_cmd_utf8(addr, utf8, true, &rep)) {
@@ -368,6 +379,8 @@ static void smtpd_cmd_help(struct smtpd *s, char *arg)
 			continue;
 		if ((smtpd_cmds[i].flags & SMTPD_C_TLS) && (!s->tls_offer || s->tls_active))
 			continue;
+		if ((smtpd_cmds[i].flags & SMTPD_C_AUTH) && !smtpd_auth_offered(s))
+			continue;
 		buf_printf(&b, " %s", smtpd_cmds[i].verb);
 	}
 	smtpd_reply(s, 214, "2.0.0", "%s", buf_cstr(&b));
@@ -384,6 +397,11 @@ static void smtpd_cmd_starttls(struct smtpd *s, char *arg)
 	}
 	if (!s->tls_offer) {
 		smtpd_error(s, 502, "5.5.1", "Error: command not implemented");
+		return;
+	}
+	if (s->auth_user) {
+		/* credentials went in clear: TLS now would not make them secret */
+		smtpd_error(s, 503, "5.5.1", "Error: already authenticated");
 		return;
 	}
 	smtpd_reset_txn(s, false);

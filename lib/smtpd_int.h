@@ -1,7 +1,8 @@
 /* smtpd_int.h - the SMTP/LMTP engine's private parts, shared by smtpd.c
  * (session, line reader, replies), smtpd_cmd.c (the command table),
  * smtpd_parse.c (paths and ESMTP parameters), smtpd_data.c (the message
- * text of DATA and BDAT) and smtpd_bdat.c (BDAT chunks, RFC 3030).
+ * text of DATA and BDAT), smtpd_bdat.c (BDAT chunks, RFC 3030) and
+ * smtpd_auth.c (AUTH, RFC 4954).
  * Nothing outside lib/smtpd*.c includes this file. */
 #ifndef POCZTA_SMTPD_INT_H
 #define POCZTA_SMTPD_INT_H
@@ -19,6 +20,16 @@
 #define SMTPD_MAX_PATH	256	/* RFC 5321 4.5.3.1.3 */
 #define SMTPD_CHUNK	4096	/* message bytes handed to data_chunk at once */
 #define SMTPD_BDAT_DIGITS 18	/* a BDAT size of 10^18 octets or more is absurd: 501 */
+#define SMTPD_DEF_AUTH_FAILURES 3
+#define SMTPD_AUTH_LINE	12288	/* RFC 4954 4: an AUTH response line, CR LF not counted */
+
+/* Where an AUTH exchange is (smtpd_auth.c). */
+enum smtpd_astep {
+	SMTPD_A_NONE,
+	SMTPD_A_PLAIN,		/* PLAIN: the whole message */
+	SMTPD_A_LOGIN_USER,	/* LOGIN: the username */
+	SMTPD_A_LOGIN_PASS,	/* LOGIN: the password; the username is kept */
+};
 
 /* The session states; enter_state() is the only place that changes them. */
 enum smtpd_state {
@@ -30,6 +41,7 @@ enum smtpd_state {
 	SMTPD_S_CHUNKS,		/* between the BDAT chunks of one message (RFC 3030) */
 	SMTPD_S_BDAT,		/* reading the octets of one BDAT chunk */
 	SMTPD_S_TLS,		/* STARTTLS answered 220: waiting for the handshake */
+	SMTPD_S_AUTH,		/* AUTH answered 334: waiting for a response line */
 	SMTPD_S_CLOSED,		/* QUIT or 421: input is ignored */
 };
 #define SMTPD_IN(st)	(1u << (st))
@@ -99,6 +111,12 @@ struct smtpd {
 	struct smtpd_bdat bdat;
 	/* STARTTLS, RFC 3207 */
 	bool tls_offer, tls_required, tls_active;
+	/* AUTH, RFC 4954 */
+	bool auth_clear;	/* smtpd_allow_auth_in_clear */
+	char *auth_user;	/* after 235; NULL before */
+	int auth_failures;
+	enum smtpd_astep auth_step;
+	char auth_login[256];	/* LOGIN's username between its two steps */
 };
 
 /* smtpd.c */
@@ -116,6 +134,9 @@ void smtpd_refuse(struct smtpd *s, const struct smtpd_rep *r);
 void smtpd_close(struct smtpd *s, int code, const char *enh, const char *text);
 void smtpd_reset_txn(struct smtpd *s, bool always);
 const char *smtpd_mode_name(enum smtpd_mode mode);
+/* smtpd_line_clear - empty the line buffer, wiping what it held (it may
+ * have been a credential) */
+void smtpd_line_clear(struct smtpd *s);
 
 /* smtpd_cmd.c */
 void smtpd_cmd_run(struct smtpd *s, char *line, size_t len);
@@ -167,5 +188,19 @@ void smtpd_bdat_refuse(struct smtpd *s, const struct smtpd_rep *r);
 /* smtpd_bdat_input - read chunk octets; returns the bytes used, which is
  * less than n when the chunk ended (the rest are commands) */
 size_t smtpd_bdat_input(struct smtpd *s, const char *p, size_t n);
+
+/* smtpd_auth.c */
+/* smtpd_auth_offered - whether EHLO announces AUTH now */
+bool smtpd_auth_offered(const struct smtpd *s);
+/* smtpd_auth_cmd - AUTH accepted by the command table */
+void smtpd_auth_cmd(struct smtpd *s, char *arg);
+/* smtpd_auth_line - a response line (len bytes, CR LF removed) in SMTPD_S_AUTH */
+void smtpd_auth_line(struct smtpd *s, const char *line, size_t len);
+/* smtpd_auth_too_long - a response line passed SMTPD_AUTH_LINE (500 5.5.6) */
+void smtpd_auth_too_long(struct smtpd *s);
+/* smtpd_auth_trace - trace a client line with any credential in it masked */
+void smtpd_auth_trace(const struct smtpd *s, const char *line, size_t len);
+/* smtpd_auth_free - forget the exchange and the user, wiping what was kept */
+void smtpd_auth_free(struct smtpd *s);
 
 #endif

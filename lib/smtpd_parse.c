@@ -285,6 +285,21 @@ static bool smtpd_check_xdelivery(const struct smtpd *s, const char *v, size_t n
 	return false;
 }
 
+/* RFC 4954 5: AUTH=<> or AUTH=xtext, wherever AUTH is offered.  Taken
+ * and not acted on: who submitted a message is what our own AUTH says, not
+ * what a client claims (RFC 4954 5 lets a server treat it as <>) */
+static bool smtpd_check_auth(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	if (!smtpd_auth_offered(s)) {
+		smtpd_rep_set(rep, 555, "5.5.4", "Error: unsupported parameter AUTH");
+		return false;
+	}
+	if (v && ((n == 2 && memcmp(v, "<>", 2) == 0) || smtpd_xtext_ok(v, n, 500)))
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: bad AUTH parameter");
+	return false;
+}
+
 /* RFC 3461 4.1: NOTIFY=NEVER, or a list of SUCCESS, FAILURE, DELAY */
 static bool smtpd_check_notify(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
 {
@@ -332,6 +347,7 @@ static const struct smtpd_param {
 	{ "ENVID", false, false, smtpd_check_envid },
 	{ "SMTPUTF8", false, false, smtpd_check_smtputf8 },	/* RFC 6531 */
 	{ "XDELIVERY", false, true, smtpd_check_xdelivery },
+	{ "AUTH", false, false, smtpd_check_auth },	/* RFC 4954 5 */
 	{ "NOTIFY", true, false, smtpd_check_notify },
 	{ "ORCPT", true, false, smtpd_check_orcpt },
 };

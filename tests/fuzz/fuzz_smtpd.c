@@ -1,7 +1,8 @@
 /* fuzz_smtpd.c - libFuzzer target for the SMTP/LMTP engine (lib/smtpd*.c).
  *
  * Input: byte 0 picks the mode (unless FUZZ_LMTP fixes it), whether STARTTLS
- * is offered or required and the read size; byte 1 the limits; the rest is what the
+ * is offered or required or, instead, AUTH allowed in clear, and the read
+ * size; with STARTTLS the auth hook is set too (AUTH after TLS); byte 1 the limits; the rest is what the
  * peer sends, in segments separated by "\xff\xfe" (between segments a
  * pending STARTTLS handshake "succeeds").
  *
@@ -12,7 +13,10 @@
  * or BDAT and never gets a CR or NUL, never more than max_message bytes,
  * data_end sees the recipients that were accepted, the hooks get only
  * well-formed UTF-8 addresses, and non-ASCII ones only when smtpd_smtputf8
- * says the transaction asked for it. */
+ * says the transaction asked for it.  The auth hook is called only where
+ * AUTH is offered, with an authzid "" or the user, non-empty user and
+ * password of at most 255 octets without NUL, and in submission MAIL gets
+ * to its hook only after a successful AUTH. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@ struct fz {
 	struct smtpd *s;
 	enum smtpd_mode mode;
 	struct smtpd_limits lim;
+	bool auth;		/* the auth hook is set */
 	struct buf log;		/* replies and hook calls, in order */
 	size_t nrcpt;
 	bool in_data;
@@ -85,6 +90,8 @@ static void fz_mail(void *ctx, const char *s, const char *p, struct dsn *out)
 
 	fz_check(!f->in_data, "mail inside DATA");
 	fz_check(fz_utf8_ok(f, s), "sender not UTF-8 or without SMTPUTF8");
+	fz_check(f->mode != SMTPD_SUBMISSION || !f->auth || smtpd_auth_user(f->s),
+		 "MAIL in submission before AUTH");
 	buf_printf(&f->log, "M<%s>%s%s\n", s, p, smtpd_smtputf8(f->s) ? " U" : "");
 	fz_verdict(s, out);
 }
@@ -151,6 +158,25 @@ static void fz_reset(void *ctx)
 	f->in_data = false;
 }
 
+/* fz_auth - credentials: alice/secret is right, a user starting with 't'
+ * fails temporarily, the rest permanently */
+static void fz_auth(void *ctx, const char *mech, const char *authzid, const char *user,
+		    const char *pass, struct dsn *out)
+{
+	struct fz *f = ctx;
+
+	fz_check(f->mode != SMTPD_LMTP, "AUTH in LMTP");
+	fz_check(!smtpd_auth_user(f->s), "AUTH twice");
+	fz_check(strcmp(mech, "PLAIN") == 0 || strcmp(mech, "LOGIN") == 0, "mechanism");
+	fz_check(!*authzid || strcmp(authzid, user) == 0, "authzid other than the user");
+	fz_check(*user && *pass && strlen(user) <= 255 && strlen(pass) <= 255, "credential length");
+	buf_printf(&f->log, "A%s<%s>\n", mech, user);
+	if (user[0] == 't')
+		dsn_set(out, DSN_TEMPFAIL, "4.7.0", "later");
+	else if (strcmp(user, "alice") != 0 || strcmp(pass, "secret") != 0)
+		dsn_set(out, DSN_PERMFAIL, "5.7.8", "no\r\n235 x");
+}
+
 /* fz_check_replies - "ddd" SP or "-", text without CR or LF, CR LF */
 static void fz_check_replies(const char *p, size_t n)
 {
@@ -177,6 +203,7 @@ static char *fz_play(const struct fz *conf, int tls, const uint8_t *data, size_t
 		.ctx = &f, .helo = fz_helo, .mail = fz_mail, .rcpt = fz_rcpt,
 		.data_start = fz_data_start, .data_chunk = fz_chunk,
 		.data_end = fz_data_end, .reset = fz_reset,
+		.auth = f.auth ? fz_auth : NULL,
 	};
 	struct smtpd *s = smtpd_new(f.mode, "mx.fuzz", &f.lim, &h);
 	struct buf out = BUF_INIT;
@@ -186,8 +213,9 @@ static char *fz_play(const struct fz *conf, int tls, const uint8_t *data, size_t
 
 	buf_init(&f.log);
 	f.s = s;
-	if (tls)
+	if (tls == 1 || tls == 2)
 		smtpd_offer_starttls(s, tls > 1);
+	smtpd_allow_auth_in_clear(s, tls == 3);
 	smtpd_greeting(s, &out);
 	for (seg = data; seg < end; seg = p + 2) {
 		p = memmem(seg, (size_t)(end - seg), "\xff\xfe", 2);
@@ -219,7 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz conf;
 	char *whole, *split;
 	size_t step;
-	int tls;		/* 0: no STARTTLS, 1: offered, 2: required */
+	int tls;		/* 0: no STARTTLS, 1: offered, 2: required, 3: AUTH in clear */
 
 	if (size < 2)
 		return 0;
@@ -230,8 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf.mode = data[0] % 3 == 0 ? SMTPD_LMTP : data[0] % 3 == 1 ? SMTPD_SMTP : SMTPD_SUBMISSION;
 #endif
 	tls = (data[0] >> 2) & 3;
-	if (tls == 3)
-		tls = 0;
+	conf.auth = tls != 0;
 	step = 1 + (data[0] >> 4);
 	conf.lim.max_line = 16 + (data[1] & 0x1f) * 4;
 	conf.lim.max_message = (data[1] & 0x20) ? 0 : 200;

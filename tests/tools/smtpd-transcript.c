@@ -8,8 +8,10 @@
  * stands for that character (\# sends "#"), and \c at the end sends the line
  * without CR LF.  Lines starting with "#" are comments.  Lines starting with
  * "!" are directives:
- *   !limits line=N message=N rcpt=N errors=N   before anything is sent
+ *   !limits line=N message=N rcpt=N errors=N auth=N   before anything is sent
  *   !starttls offer|require                    offer STARTTLS (RFC 3207)
+ *   !auth [clear]                              set the auth hook (RFC 4954);
+ *                                              clear: AUTH allowed without TLS
  *   !handshake                                 the TLS handshake succeeded
  *   !repeat N text                             text N times, then CR LF
  *   !timeout                                   the peer went idle
@@ -24,9 +26,12 @@
  * The hooks act as a delivery agent would, by the address's local part:
  * "unknown" 550 5.1.1, "defer" 451 4.3.0 at MAIL or RCPT; "full" 452 4.2.2
  * and "fail" 554 5.3.0 at the end of the data; sender "nostore" fails
- * data_start.  Hook output is printed in "# " lines, interleaved with the
- * replies in the order things happened; the mail hook's line ends with
- * "smtputf8" when smtpd_smtputf8 says the transaction asked for it. */
+ * data_start.  The auth hook accepts user "alice" with password "secret",
+ * fails temporarily for user "tempfail" and permanently otherwise.  Hook
+ * output is printed in "# " lines, interleaved with the replies in the
+ * order things happened; the mail hook's line ends with "smtputf8" when
+ * smtpd_smtputf8 says the transaction asked for it and "auth=<user>" after
+ * a successful AUTH. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +49,7 @@ struct tr {
 	size_t step;		/* bytes per smtpd_input call; 0: all at once */
 	struct smtpd_limits lim;
 	bool tls_offer, tls_require;
+	bool auth, auth_clear;	/* !auth [clear] */
 	struct smtpd *s;
 	bool closed;
 	struct buf out;		/* replies and "# " lines, in order */
@@ -100,8 +106,10 @@ static void tr_mail(void *ctx, const char *sender, const char *params, struct ds
 {
 	struct tr *t = ctx;
 
-	tr_note(t, "mail from=<%s> params=\"%s\"%s", sender, params,
-		smtpd_smtputf8(t->s) ? " smtputf8" : "");
+	tr_note(t, "mail from=<%s> params=\"%s\"%s%s%s", sender, params,
+		smtpd_smtputf8(t->s) ? " smtputf8" : "",
+		smtpd_auth_user(t->s) ? " auth=" : "",
+		smtpd_auth_user(t->s) ? smtpd_auth_user(t->s) : "");
 	snprintf(t->sender, sizeof(t->sender), "%s", sender);
 	tr_verdict(sender, out);
 }
@@ -207,6 +215,39 @@ static void tr_reset(void *ctx)
 	buf_reset(&t->msg);
 }
 
+/* tr_escape - s with control bytes, backslash and bytes over 0x7e as \xHH */
+static const char *tr_escape(const char *s, struct buf *b)
+{
+	buf_reset(b);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, c);
+	}
+	return buf_cstr(b);
+}
+
+/* tr_auth - the credentials the engine decoded; the password is printed
+ * to show the decoding (a test has no secrets) */
+static void tr_auth(void *ctx, const char *mech, const char *authzid, const char *user,
+		    const char *pass, struct dsn *out)
+{
+	struct tr *t = ctx;
+	struct buf a = BUF_INIT, u = BUF_INIT, p = BUF_INIT;
+
+	tr_note(t, "auth mech=%s authzid=<%s> user=<%s> pass=<%s>", mech,
+		tr_escape(authzid, &a), tr_escape(user, &u), tr_escape(pass, &p));
+	if (strcmp(user, "tempfail") == 0)
+		dsn_set(out, DSN_TEMPFAIL, "4.7.0", "user database unavailable");
+	else if (strcmp(user, "alice") != 0 || strcmp(pass, "secret") != 0)
+		dsn_set(out, DSN_PERMFAIL, "5.7.8", "wrong password for %s", user);
+	buf_free(&a);
+	buf_free(&u);
+	buf_free(&p);
+}
+
 /* tr_session - the engine, made (and greeting) at the first need */
 static struct smtpd *tr_session(struct tr *t)
 {
@@ -214,12 +255,14 @@ static struct smtpd *tr_session(struct tr *t)
 		.ctx = t, .helo = tr_helo, .mail = tr_mail, .rcpt = tr_rcpt,
 		.data_start = tr_data_start, .data_chunk = tr_data_chunk,
 		.data_end = tr_data_end, .reset = tr_reset,
+		.auth = t->auth ? tr_auth : NULL,
 	};
 
 	if (!t->s) {
 		t->s = smtpd_new(t->mode, "mx.test", &t->lim, &h);
 		if (t->tls_offer)
 			smtpd_offer_starttls(t->s, t->tls_require);
+		smtpd_allow_auth_in_clear(t->s, t->auth_clear);
 		smtpd_greeting(t->s, &t->out);
 	}
 	return t->s;
@@ -286,6 +329,8 @@ static void tr_limits(struct tr *t, const char *arg)
 			t->lim.max_recipients = v;
 		else if (strcmp(key, "errors") == 0)
 			t->lim.max_errors = (int)v;
+		else if (strcmp(key, "auth") == 0)
+			t->lim.max_auth_failures = (int)v;
 		arg += used;
 	}
 }
@@ -302,6 +347,9 @@ static void tr_directive(struct tr *t, const char *l)
 	else if (strncmp(l, "!starttls", 9) == 0) {
 		t->tls_offer = true;
 		t->tls_require = strstr(l, "require") != NULL;
+	} else if (strncmp(l, "!auth", 5) == 0) {
+		t->auth = true;
+		t->auth_clear = strstr(l, "clear") != NULL;
 	} else if (strcmp(l, "!handshake") == 0 && !t->closed) {
 		tr_note(t, "tls handshake (pending=%d)", smtpd_starttls_pending(tr_session(t)));
 		smtpd_tls_started(t->s);

@@ -49,11 +49,29 @@ play () {
 	fi
 }
 
+# trace MODE IN: with the protocol trace on, no credential of the AUTH
+# dialogues (base64 or decoded) shows: AUTH lines are "AUTH mech" or
+# "AUTH mech ****", responses "****"
+trace () {
+	mode=$1 in=$2
+	name=$mode/$(basename "$in" .in)
+	if ! "$drv" -t -m "$mode" "$in" >/dev/null 2>"$T/trace"; then
+		not_ok "$name: trace (exit)"
+	elif grep -E 'secret|wrong|c2VjcmV0|d3Jvbmc|AHNlY3JldA|YWxpY2U' "$T/trace" >"$T/leak" ||
+	     grep -iE ' C: AUTH ' "$T/trace" | grep -viE ' C: AUTH [^ ]*( \*\*\*\*)?$' >>"$T/leak"; then
+		sed 's/^/#   /' "$T/leak"
+		not_ok "$name: trace shows credentials"
+	else
+		ok "$name: trace masks credentials"
+	fi
+}
+
 [ -x "$drv" ] || { not_ok "tests/tools/smtpd-transcript is built"; done_testing; }
 for mode in lmtp smtp submission; do
 	for in in "$top/tests/transcripts/$mode"/*.in; do
 		[ -f "$in" ] || continue
 		play "$mode" "$in"
+		grep -q '^!auth' "$in" && trace "$mode" "$in"
 	done
 done
 done_testing

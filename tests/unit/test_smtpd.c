@@ -1,7 +1,9 @@
 /* test_smtpd.c - the SMTP/LMTP engine, for what transcripts show badly:
  * bounded memory and streaming, partial input, the shape of every reply,
  * the reset hook's calls, STARTTLS's discarding of pipelined bytes, BDAT
- * chunks streamed a byte at a time and the SMTPUTF8 flag and UTF-8 rules. */
+ * chunks streamed a byte at a time and the SMTPUTF8 flag and UTF-8 rules,
+ * and AUTH: the response length, the failure limit, what the hook sees
+ * and that the trace shows no credential. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,8 +13,11 @@
 #include <cmocka.h>
 #include <malloc.h>
 #include <stdint.h>
+#include <unistd.h>
 #include "buf.h"
 #include "dsn.h"
+#include "msg.h"
+#include "sasl.h"
 #include "smtpd.h"
 
 struct rec {
@@ -570,6 +575,155 @@ static void test_utf8_addresses(void **state)
 	buf_free(&cmd);
 }
 
+/* What the auth hook saw. */
+struct authrec {
+	int calls;
+	char mech[16], authzid[300], user[300], pass[300];
+	const char *user_at;	/* where the engine kept the user */
+};
+
+static void auth_hook(void *ctx, const char *mech, const char *authzid, const char *user,
+		      const char *pass, struct dsn *out)
+{
+	struct authrec *a = ctx;
+
+	a->calls++;
+	snprintf(a->mech, sizeof(a->mech), "%s", mech);
+	snprintf(a->authzid, sizeof(a->authzid), "%s", authzid);
+	snprintf(a->user, sizeof(a->user), "%s", user);
+	snprintf(a->pass, sizeof(a->pass), "%s", pass);
+	a->user_at = user;
+	if (strcmp(user, "alice") != 0 || strcmp(pass, "secret") != 0)
+		dsn_set(out, DSN_PERMFAIL, "5.7.8", "bad password for %s", user);
+}
+
+/* auth_session - a submission engine with AUTH allowed in clear, after EHLO */
+static struct smtpd *auth_session(struct authrec *a, struct buf *out)
+{
+	struct smtpd_hooks h = { .ctx = a, .auth = auth_hook };
+	struct smtpd *s;
+
+	memset(a, 0, sizeof(*a));
+	s = smtpd_new(SMTPD_SUBMISSION, "mx.test", NULL, &h);
+	smtpd_allow_auth_in_clear(s, true);
+	assert_true(feed(s, "EHLO c.test\r\n", out));
+	assert_non_null(strstr(buf_cstr(out), "250-AUTH PLAIN LOGIN\r\n"));
+	buf_reset(out);
+	return s;
+}
+
+/* RFC 4954 4: a response line of 12288 octets is read whatever max_line
+ * is; one more is 500 5.5.6; fed in pieces across calls */
+static void test_auth_long_response(void **state)
+{
+	struct authrec a;
+	struct buf out = BUF_INIT;
+	struct smtpd *s = auth_session(&a, &out);
+	char piece[1000];
+	size_t i;
+
+	memset(piece, 'A', sizeof(piece));
+	for (int extra = 0; extra < 2; extra++) {
+		assert_true(feed(s, "AUTH PLAIN\r\n", &out));
+		assert_string_equal(buf_cstr(&out), "334 \r\n");
+		buf_reset(&out);
+		for (i = 0; i < 12; i++)
+			assert_true(smtpd_input(s, piece, sizeof(piece), &out));
+		assert_true(smtpd_input(s, piece, 288 + (size_t)extra, &out));
+		assert_int_equal(out.len, 0);
+		assert_true(feed(s, "\r\n", &out));
+		/* 9216 NULs are no PLAIN message: 535, but the line was read */
+		assert_string_equal(buf_cstr(&out), extra ? "500 5.5.6 Authentication Exchange line is too long\r\n"
+				    : "535 5.7.8 Authentication credentials invalid\r\n");
+		buf_reset(&out);
+	}
+	assert_int_equal(a.calls, 0);
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* three failed AUTH close the session; the hook's text is not shown */
+static void test_auth_three_failures(void **state)
+{
+	struct authrec a;
+	struct buf out = BUF_INIT;
+	struct smtpd *s = auth_session(&a, &out);
+
+	assert_true(feed(s, "AUTH PLAIN AGFsaWNlAHdyb25n\r\n", &out));
+	assert_true(feed(s, "AUTH LOGIN\r\n*\r\n", &out));
+	assert_null(strstr(buf_cstr(&out), "bad password"));
+	assert_false(feed(s, "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\nNOOP\r\n", &out));
+	assert_non_null(strstr(buf_cstr(&out), "535 5.7.8 Authentication credentials invalid\r\n"
+			       "421 4.7.0 mx.test Error: too many failed authentication attempts\r\n"));
+	assert_null(strstr(buf_cstr(&out), "250"));
+	assert_int_equal(a.calls, 2);
+	assert_null(smtpd_auth_user(s));
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* LOGIN: the hook gets the decoded user and password; the user the
+ * engine kept between the two steps is wiped once the hook returned */
+static void test_auth_login_wiped(void **state)
+{
+	struct authrec a;
+	struct buf out = BUF_INIT;
+	struct smtpd *s = auth_session(&a, &out);
+
+	assert_null(smtpd_auth_user(s));
+	assert_true(feed(s, "AUTH LOGIN YWxpY2U=\r\nc2VjcmV0\r\n", &out));
+	assert_string_equal(buf_cstr(&out), "334 UGFzc3dvcmQ6\r\n235 2.7.0 Authentication successful\r\n");
+	assert_int_equal(a.calls, 1);
+	assert_string_equal(a.mech, "LOGIN");
+	assert_string_equal(a.authzid, "");
+	assert_string_equal(a.user, "alice");
+	assert_string_equal(a.pass, "secret");
+	assert_non_null(a.user_at);
+	assert_int_equal(a.user_at[0], '\0');	/* inside the live engine: wiped */
+	assert_string_equal(smtpd_auth_user(s), "alice");
+	smtpd_free(s);
+	buf_free(&out);
+}
+
+/* with the trace on, neither the base64 nor the decoded credentials show */
+static void test_auth_trace(void **state)
+{
+	char path[] = "/tmp/test_smtpd_trace.XXXXXX";
+	struct authrec a;
+	struct buf out = BUF_INIT, log = BUF_INIT;
+	struct smtpd *s;
+	char chunk[512];
+	size_t n;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	msg_set_logfile(path);
+	msg_set_trace(true);
+	s = auth_session(&a, &out);
+	feed(s, "AUTH PLAIN AGFsaWNlAHdyb25n\r\nAUTH LOGIN YWxpY2U=\r\nd3Jvbmc=\r\n", &out);
+	feed(s, "AUTH PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\n", &out);
+	msg_set_trace(false);
+	msg_set_logfile(NULL);
+	smtpd_free(s);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&log, chunk, n);
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(buf_cstr(&log), "C: AUTH PLAIN ****\n"));
+	assert_non_null(strstr(buf_cstr(&log), "C: AUTH LOGIN ****\n"));
+	assert_non_null(strstr(buf_cstr(&log), "C: ****\n"));
+	assert_non_null(strstr(buf_cstr(&log), "S: 235 "));
+	for (const char *const *p = (const char *const[]){ "AGFsaWNl", "YWxpY2U", "d3Jvbmc",
+			"wrong", "secret", "alice", "c2VjcmV0", NULL }; *p; p++)
+		assert_null(strstr(buf_cstr(&log), *p));
+	buf_free(&log);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,6 +743,10 @@ int main(void)
 		cmocka_unit_test(test_bdat_hooks),
 		cmocka_unit_test(test_smtputf8_flag),
 		cmocka_unit_test(test_utf8_addresses),
+		cmocka_unit_test(test_auth_long_response),
+		cmocka_unit_test(test_auth_three_failures),
+		cmocka_unit_test(test_auth_login_wiped),
+		cmocka_unit_test(test_auth_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
