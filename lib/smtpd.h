@@ -180,11 +180,7 @@ bool smtpd_smtputf8(const struct smtpd *s);
  * the AUTH= parameter (RFC 4954 5) where AUTH is offered, and ignores it.
  * The trace never shows a credential: "AUTH PLAIN ****" and "****" stand
  * for them.
- *
- * The positional initialisers elsewhere leave the fields added here out,
- * which is valid C (they are zero) but -Wextra warns: silenced below until
- * they name their fields. */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+ */
 /* smtpd_allow_auth_in_clear - offer AUTH without TLS (loopback, tests) */
 void smtpd_allow_auth_in_clear(struct smtpd *s, bool allow);
 /* smtpd_auth_user - the user a successful AUTH named, owned by the engine

@@ -138,9 +138,11 @@ static void lmtp_reset(void *ctx)
 static void lmtp_serve(struct mda *m, int in, int out)
 {
 	struct lmtp_session s = { .m = m };
-	struct smtpd_hooks h = { &s, lmtp_helo, lmtp_mail, lmtp_rcpt, lmtp_data_start,
-				 lmtp_data_chunk, lmtp_data_end, lmtp_reset };
-	struct smtpd_limits lim = { 1000, m->max_size, 1000, 10 };
+	struct smtpd_hooks h = { .ctx = &s, .helo = lmtp_helo, .mail = lmtp_mail, .rcpt = lmtp_rcpt,
+				 .data_start = lmtp_data_start, .data_chunk = lmtp_data_chunk,
+				 .data_end = lmtp_data_end, .reset = lmtp_reset };
+	struct smtpd_limits lim = { .max_line = 1000, .max_message = m->max_size,
+				    .max_recipients = 1000, .max_errors = 10 };
 	struct smtpd *e = smtpd_new(SMTPD_LMTP, m->hostname, &lim, &h);
 	struct buf reply = BUF_INIT;
 	char chunk[65536];

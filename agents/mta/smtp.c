@@ -298,9 +298,12 @@ static void session_loop(struct session *s)
 void mta_smtp_session(struct mta *m, int fd)
 {
 	struct session s = { .m = m };
-	struct smtpd_hooks h = { &s, session_helo, session_mail, session_rcpt, session_data_start,
-				 session_data_chunk, session_data_end, session_reset };
-	struct smtpd_limits lim = { 1000, m->max_size, m->max_rcpts, m->max_errors };
+	struct smtpd_hooks h = { .ctx = &s, .helo = session_helo, .mail = session_mail,
+				 .rcpt = session_rcpt, .data_start = session_data_start,
+				 .data_chunk = session_data_chunk, .data_end = session_data_end,
+				 .reset = session_reset };
+	struct smtpd_limits lim = { .max_line = 1000, .max_message = m->max_size,
+				    .max_recipients = m->max_rcpts, .max_errors = m->max_errors };
 
 	s.c = conn_new(fd);
 	s.peer = net_peer(fd);

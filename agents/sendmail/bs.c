@@ -189,9 +189,11 @@ static void bs_loop(struct bs *b)
 int bs_run(struct sm *sm, const struct sm_opts *o)
 {
 	struct bs b = { .sm = sm, .o = o };
-	struct smtpd_hooks h = { &b, bs_helo, bs_mail, bs_rcpt, bs_data_start, bs_data_chunk,
-				 bs_data_end, bs_reset };
-	struct smtpd_limits lim = { 1000, sm->max_size, sm->max_rcpts, 10 };
+	struct smtpd_hooks h = { .ctx = &b, .helo = bs_helo, .mail = bs_mail, .rcpt = bs_rcpt,
+				 .data_start = bs_data_start, .data_chunk = bs_data_chunk,
+				 .data_end = bs_data_end, .reset = bs_reset };
+	struct smtpd_limits lim = { .max_line = 1000, .max_message = sm->max_size,
+				    .max_recipients = sm->max_rcpts, .max_errors = 10 };
 
 	b.e = smtpd_new(SMTPD_SUBMISSION, sm->hostname, &lim, &h);
 	bs_loop(&b);
