@@ -18,7 +18,8 @@
 
 static const char *const cli_states[] = { "pending", "deferred", "delivered", "failed", "bounced" };
 
-/* cli_kick - tell the daemon's queue manager to look at the queue now */
+/* cli_kick - tell the daemon's queue manager that envelopes changed and it
+ * must read them again (SIGUSR2; serve.c passes it on) */
 static void cli_kick(struct mta *m)
 {
 	char *run = settings_run_dir(m->conf);
@@ -27,7 +28,7 @@ static void cli_kick(struct mta *m)
 	long pid = text ? atol(text) : 0;
 
 	if (pid > 0)
-		kill((pid_t)pid, SIGUSR1);	/* serve.c passes it to the queue manager */
+		kill((pid_t)pid, SIGUSR2);
 	free(text);
 	free(path);
 	free(run);

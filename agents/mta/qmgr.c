@@ -30,13 +30,17 @@ struct qmgr {
 	int running;
 };
 
-static volatile sig_atomic_t qmgr_stop, qmgr_wake, qmgr_new_mail;
+static volatile sig_atomic_t qmgr_stop, qmgr_wake, qmgr_new_mail, qmgr_reread;
 
+/* SIGUSR1: new mail was queued.  SIGUSR2: the queue commands changed
+ * envelopes (hold, release, flush): what is cached of them is stale. */
 static void qmgr_on_signal(int sig)
 {
-	if (sig == SIGUSR1)
+	if (sig == SIGUSR1 || sig == SIGUSR2)
 		qmgr_new_mail = 1;
-	if (sig == SIGUSR1 || sig == SIGCHLD)
+	if (sig == SIGUSR2)
+		qmgr_reread = 1;
+	if (sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGCHLD)
 		qmgr_wake = 1;
 	else if (sig == SIGTERM || sig == SIGINT)
 		qmgr_stop = 1;
@@ -125,6 +129,7 @@ static void qmgr_start(struct qmgr *q, struct qitem *it)
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGUSR1, SIG_IGN);
+		signal(SIGUSR2, SIG_IGN);
 		mta_deliver_message(q->m, it->id);
 		_exit(0);
 	}
@@ -164,6 +169,7 @@ void qmgr_run(struct mta *m)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = qmgr_on_signal;	/* no SA_RESTART: a signal ends the sleep */
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);	/* a worker done: a free slot */
@@ -172,6 +178,13 @@ void qmgr_run(struct mta *m)
 		time_t now = time(NULL);
 		qmgr_reap(&q);
 		qmgr_wake = 0;
+		if (qmgr_reread) {
+			size_t i;
+			qmgr_reread = 0;
+			for (i = 0; i < q.n; i++)
+				if (q.items[i].worker <= 0)
+					q.items[i].due = 0;	/* read it again */
+		}
 		if (qmgr_new_mail || now != last_scan) {	/* the directory: new mail, or each second */
 			qmgr_new_mail = 0;
 			last_scan = now;

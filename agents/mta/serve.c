@@ -17,11 +17,12 @@
 
 static volatile sig_atomic_t serve_qmgr_pid;
 
-/* serve_on_usr1 - "poczta-mta flush" signals the daemon: pass it on */
-static void serve_on_usr1(int sig)
+/* serve_on_usr - the queue commands signal the daemon: pass it on to the
+ * queue manager (SIGUSR1 new mail, SIGUSR2 envelopes changed) */
+static void serve_on_usr(int sig)
 {
 	if (serve_qmgr_pid > 0)
-		kill((pid_t)serve_qmgr_pid, SIGUSR1);
+		kill((pid_t)serve_qmgr_pid, sig);
 }
 
 struct serve {
@@ -37,6 +38,7 @@ static pid_t serve_fork(struct mta *m, void (*fn)(struct mta *), const char *wha
 
 	if (pid == 0) {
 		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		fn(m);
@@ -89,7 +91,8 @@ int mta_serve(struct mta *m)
 		sv.committer = serve_fork(m, serve_committer, "committer");
 	m->qmgr_pid = serve_fork(m, qmgr_run, "qmgr");
 	serve_qmgr_pid = m->qmgr_pid;
-	signal(SIGUSR1, serve_on_usr1);
+	signal(SIGUSR1, serve_on_usr);
+	signal(SIGUSR2, serve_on_usr);
 	msg_info("listening on %s", addr);
 	server_run(fd, &o);
 	if (sv.committer > 0)
