@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "settings.h"
+#include "strlist.h"
 #include "xalloc.h"
 
 static const struct conf_option global_options[] = {
@@ -194,4 +195,16 @@ struct conf *settings_load(const char *cmdline, char **path)
 	else
 		free(p);
 	return c;
+}
+
+char **settings_domains(const struct conf *c)
+{
+	char **d = strlist_split(conf_get(c, "global", NULL, "domains"), ",");
+
+	if (d[0] == NULL) {
+		char *host = settings_hostname(c);
+		d = strlist_add(d, host);
+		free(host);
+	}
+	return d;
 }

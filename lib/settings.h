@@ -10,6 +10,10 @@
  * msg_fatal (its status as the caller set it).  *path, when path is not
  * NULL, gets the file's name (newly allocated). */
 struct conf *settings_load(const char *cmdline, char **path);
+/* settings_domains - the local mail domains ([global] domains), or the host
+ * name alone when none are set, as Postfix's mydestination defaults to
+ * $myhostname: never empty.  Free with strlist_free. */
+char **settings_domains(const struct conf *c);
 /* settings_hostname - [global] hostname, else the system's host name;
  * newly allocated */
 char *settings_hostname(const struct conf *c);

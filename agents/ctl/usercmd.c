@@ -121,10 +121,10 @@ static int usercmd_parse(struct ctl *ctl, int argc, char **argv, bool adding,
  * allocated strings in a NULL-terminated array */
 static char **usercmd_default_addresses(struct ctl *ctl, const char *user)
 {
-	size_t n, i;
-	char **domains = conf_get_list(ctl->conf, "global", NULL, "domains", &n);
+	char **domains = settings_domains(ctl->conf);
+	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; domains[i]; i++) {
 		char *a = xasprintf("%s@%s", user, domains[i]);
 		free(domains[i]);
 		domains[i] = a;

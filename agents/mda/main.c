@@ -89,7 +89,7 @@ static void mda_setup(struct mda *m, const struct conf *c)
 	if (log)
 		msg_set_logfile(log);
 	m->hostname = settings_hostname(c);
-	m->domains = strlist_split(conf_get(c, "global", NULL, "domains"), ",");
+	m->domains = settings_domains(c);
 	s = conf_get(c, "global", NULL, "user");
 	if (s == NULL) {
 		struct passwd *pw = getpwuid(getuid());

@@ -95,8 +95,7 @@ void mda_rcpt_resolve(struct mda *m, const char *address, struct mda_rcpt *r, st
 		goto out;
 	}
 	/* Delivered-To names a whole address, as Postfix's local(8) writes it */
-	r->address = domain || m->domains[0] == NULL ? xstrdup(address)
-						     : xasprintf("%s@%s", address, m->domains[0]);
+	r->address = domain ? xstrdup(address) : xasprintf("%s@%s", address, m->domains[0]);
 	r->detail = plus ? xstrdup(plus + 1) : NULL;
 	r->maildir = mda_expand(m, m->maildir, r->user);
 	if (m->sieve) {

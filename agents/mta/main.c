@@ -76,7 +76,7 @@ static void mta_setup(struct mta *m, const struct conf *c, char *path)
 	if (log)
 		msg_set_logfile(log);
 	m->hostname = settings_hostname(c);
-	m->domains = strlist_split(conf_get(c, "global", NULL, "domains"), ",");
+	m->domains = settings_domains(c);
 	if ((m->users = users_load(users, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	if (aliases && (m->aliases = aliases_load(aliases, &d)) == NULL)

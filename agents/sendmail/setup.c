@@ -37,14 +37,11 @@ static void setup_user(struct sm *sm)
 		sm->gecos = xstrndup(pw->pw_gecos, strcspn(pw->pw_gecos, ","));
 }
 
-/* setup_domain - the domain for bare names: the first local domain, or the
- * host name when no domains are set */
+/* setup_domain - the domain for bare names: the first local domain (the
+ * host name when no domains are set, settings_domains) */
 static char *setup_domain(const struct sm *sm)
 {
-	if (conf_is_set(sm->conf, "global", NULL, "domains") && sm->mta.domains &&
-	    sm->mta.domains[0])
-		return xstrdup(sm->mta.domains[0]);
-	return xstrdup(sm->hostname);
+	return xstrdup(sm->mta.domains[0]);
 }
 
 /* setup_resolver - what mta_policy_rcpt needs: domains, users, aliases */
@@ -57,7 +54,7 @@ static void setup_resolver(struct sm *sm)
 
 	sm->mta.conf = sm->conf;
 	sm->mta.hostname = sm->hostname;
-	sm->mta.domains = strlist_split(conf_get(sm->conf, "global", NULL, "domains"), ",");
+	sm->mta.domains = settings_domains(sm->conf);
 	sm->mta.relay_networks = strlist_split("", ",");
 	if ((sm->mta.users = users_load(users, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));

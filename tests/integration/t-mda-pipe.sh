@@ -67,6 +67,16 @@ check_eq "another delivery id: a second message" "2" "$(ls "$INBOX"/new | wc -l)
 printf 'Subject: x\n\nx\n' | prog poczta-mda -c "$CONF" --delivery-id '../evil' 2>/dev/null
 check_eq "a delivery id with a slash is refused (EX_USAGE)" "64" "$?"
 
+# With domains empty the host name is the local domain (Postfix's
+# mydestination = $myhostname), and bare names are qualified with it.
+sed -i 's/^domains = .*/domains =/' "$CONF"
+rm -f "$INBOX"/new/*
+printf 'Subject: host\n\nx\n' | prog poczta-mda -c "$CONF" -d alice@poczta.test
+check_eq "no domains set: mail for the host name's domain is delivered" "0" "$?"
+printf 'Subject: bare\n\nx\n' | prog poczta-mda -c "$CONF" -d alice
+check "a bare recipient gets the host name as its domain" grep -q '^Delivered-To: alice@poczta.test$' "$INBOX"/new/*
+sed -i 's/^domains =$/domains = poczta.test/' "$CONF"
+
 # Unknown user, foreign domain: permanent failures with the sysexits codes.
 printf 'Subject: x\n\nx\n' | prog poczta-mda -c "$CONF" -d nobody@poczta.test 2>"$T/err"
 check_eq "unknown user exits EX_NOUSER (67)" "67" "$?"
