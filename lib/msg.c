@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,11 +15,12 @@ static struct {
 	const char *progname;
 	const char *role;
 	FILE *logfile;
+	bool stderr_is_log;	/* stderr goes to the log file already */
 	bool quiet;
 	bool trace;
 	int verbose;
 	int fatal_status;
-} msg = { "poczta", "", NULL, false, false, 0, EX_TEMPFAIL };
+} msg = { "poczta", "", NULL, false, false, false, 0, EX_TEMPFAIL };
 
 void msg_init(const char *progname, const char *role)
 {
@@ -31,8 +33,16 @@ void msg_set_logfile(const char *path)
 	if (msg.logfile)
 		fclose(msg.logfile);
 	msg.logfile = path ? fopen(path, "ae") : NULL;
-	if (msg.logfile)
+	msg.stderr_is_log = false;
+	if (msg.logfile) {
+		struct stat a, b;
+
 		setvbuf(msg.logfile, NULL, _IOLBF, 0);
+		/* An agent poczta-ctl started has its stderr on the log file
+		 * too: write each line once, with its time stamp. */
+		if (fstat(fileno(msg.logfile), &a) == 0 && fstat(STDERR_FILENO, &b) == 0)
+			msg.stderr_is_log = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	}
 }
 
 void msg_set_quiet(bool quiet) { msg.quiet = quiet; }
@@ -58,7 +68,7 @@ static void msg_emit(const char *level, bool to_stderr, const char *fmt, va_list
 	if (suffix)
 		buf_printf(&line, ": %s", suffix);
 	buf_putc(&line, '\n');
-	if (to_stderr)
+	if (to_stderr && !msg.stderr_is_log)
 		fputs(buf_cstr(&line), stderr);
 	if (msg.logfile) {
 		char stamp[32];

@@ -250,4 +250,9 @@ start=$(date +%s)
 "$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1
 check "poczta-ctl down stops everything within 3 seconds" test $(( $(date +%s) - start )) -le 3
 check "no poczta-mta process of this sandbox is left" sh -c "! ps -o pid= --ppid $mta | grep -q ."
+# The agents' stderr is the log file too: each line is written once, stamped.
+log=$T/sb/log/poczta.log
+check "the log has the MTA's lines" grep -q "poczta-mta.*queued id=" "$log"
+check_eq "every log line is time-stamped" "" "$(grep -v '^[0-9-]*T[0-9:]*Z ' "$log" | head -3)"
+check_eq "no log line is written twice" "" "$(uniq -d "$log" | head -3)"
 done_testing
