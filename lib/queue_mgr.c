@@ -77,7 +77,7 @@ int queue_load(struct queue *q, const char *id, struct queue_env *env, struct ds
 	struct buf err = BUF_INIT;
 	char *path, *text;
 	size_t len;
-	int rc = -1;
+	int rc = -1, saved_errno = 0;
 
 	memset(env, 0, sizeof(*env));
 	if (!queue_id_valid(id))
@@ -85,7 +85,7 @@ int queue_load(struct queue *q, const char *id, struct queue_env *env, struct ds
 	path = queue_path(q->msgdir, id, QUEUE_ENV_SUFFIX);
 	text = read_file(path, &len);
 	if (text == NULL)
-		dsn_from_errno(d, errno, _("queue: read envelope %s"), id);
+		dsn_from_errno(d, saved_errno = errno, _("queue: read envelope %s"), id);
 	else if (queue_env_parse(text, len, env, &err) < 0)
 		dsn_set(d, DSN_TEMPFAIL, "4.3.0", "%s: %s", path, buf_cstr(&err));
 	else if (strcmp(env->id, id) != 0) {
@@ -96,6 +96,7 @@ int queue_load(struct queue *q, const char *id, struct queue_env *env, struct ds
 	free(text);
 	free(path);
 	buf_free(&err);
+	errno = saved_errno;	/* ENOENT: removed meanwhile, which callers may ignore */
 	return rc;
 }
 

@@ -256,7 +256,8 @@ void mta_deliver_message(struct mta *m, const char *id)
 	int fd;
 
 	if (queue_load(m->queue, id, &env, &d) < 0) {
-		msg_warnx("id=%s cannot be read: %s", id, d.text);
+		if (errno != ENOENT)	/* else removed meanwhile (delete, a worker) */
+			msg_warnx("id=%s cannot be read: %s", id, d.text);
 		return;
 	}
 	fd = env.held ? -1 : queue_data_fd(m->queue, id, &d);

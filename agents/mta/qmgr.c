@@ -55,7 +55,9 @@ static time_t qmgr_due(struct qmgr *q, const char *id)
 	size_t i;
 
 	if (queue_load(q->m->queue, id, &env, &d) < 0) {
-		msg_warnx("id=%s cannot be read: %s", id, d.text);
+		/* a worker removed it since the directory was listed: not a fault */
+		if (errno != ENOENT)
+			msg_warnx("id=%s cannot be read: %s", id, d.text);
 		return QMGR_NEVER;
 	}
 	for (i = 0; !env.held && i < env.nrcpts; i++) {
