@@ -43,5 +43,10 @@ int index_daemon_lock(const char *spool);
 /* index_rescan - add every message under the Maildir root (all folders) that
  * the index lacks, with tags for new mail; returns how many, -1 on error */
 int index_rescan(const char *root, char *const *tags, struct buf *err);
+/* index_find_message - the files of the message with this Message-ID
+ * (without angle brackets) in the Maildir root's index: a strlist, empty
+ * when there is none or no index yet; NULL with err when the index cannot
+ * be read */
+char **index_find_message(const char *root, const char *message_id, struct buf *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "index.h"
+#include "strlist.h"
 #include "xalloc.h"
 
 #define INDEX_BATCH 5000	/* notes taken in one drain pass */
@@ -334,3 +335,38 @@ int index_run(const char *spool, int delay_ms)
 	return rc < 0 ? -1 : 0;
 }
 
+
+char **index_find_message(const char *root, const char *message_id, struct buf *err)
+{
+	notmuch_database_t *db = NULL;
+	notmuch_message_t *m = NULL;
+	notmuch_filenames_t *fn;
+	char *xapian = xasprintf("%s/.notmuch", root), *msg = NULL;
+	char **paths = xcalloc(1, sizeof(*paths));
+	struct stat st;
+	notmuch_status_t s;
+
+	if (stat(xapian, &st) < 0) {	/* no index yet: nothing to find */
+		free(xapian);
+		return paths;
+	}
+	free(xapian);
+	s = notmuch_database_open_with_config(root, NOTMUCH_DATABASE_MODE_READ_ONLY, "",
+					      NULL, &db, &msg);
+	if (s != NOTMUCH_STATUS_SUCCESS) {
+		buf_printf(err, "notmuch database %s: %s", root,
+			   msg ? msg : notmuch_status_to_string(s));
+		free(msg);
+		strlist_free(paths);
+		return NULL;
+	}
+	free(msg);
+	if (notmuch_database_find_message(db, message_id, &m) == NOTMUCH_STATUS_SUCCESS && m) {
+		for (fn = notmuch_message_get_filenames(m); notmuch_filenames_valid(fn);
+		     notmuch_filenames_move_to_next(fn))
+			paths = strlist_add(paths, notmuch_filenames_get(fn));
+		notmuch_message_destroy(m);
+	}
+	notmuch_database_destroy(db);
+	return paths;
+}

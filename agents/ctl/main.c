@@ -24,6 +24,7 @@ static const struct {
 	  "[-c FILE] adduser USER [--password P] [--address A]..." },
 	{ "passwd", usercmd_passwd, "[-c FILE] passwd USER [--password P]" },
 	{ "reindex", reindex_cmd, "[-c FILE] reindex [USER]..." },
+	{ "trace", trace_cmd, "[-c FILE] trace FILE|MESSAGE-ID" },
 };
 
 /* usage - the list of commands on stream */
