@@ -159,8 +159,19 @@ void msg_trace(const char *dir, const char *line, size_t len)
 			buf_putc(&out, c);
 	}
 	buf_putc(&out, '\n');
-	fputs(buf_cstr(&out), stderr);
-	if (msg.logfile)
-		fputs(buf_cstr(&out), msg.logfile);
+	/* on a terminal the dialogue alone, readable live; in the log file
+	 * stamped and named like every other line (once: see stderr_is_log) */
+	if (!msg.stderr_is_log)
+		fputs(buf_cstr(&out), stderr);
+	if (msg.logfile) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+		fprintf(msg.logfile, "%s%s[%ld]: %s", stamp, msg.progname, (long)getpid(),
+			buf_cstr(&out));
+	}
 	buf_free(&out);
 }
