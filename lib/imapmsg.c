@@ -1,0 +1,311 @@
+/* imapmsg.c - one message as IMAP sees it: the bytes with CRLF line ends,
+ * its tree of entities (libetpan's mailmime_parse finds the parts, once),
+ * RFC822.SIZE and BODY[section] (RFC 3501 6.4.5). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "imapmsg_int.h"
+#include "rfc5322.h"
+#include "sieve_msg.h"
+#include "xalloc.h"
+
+/* msg_crlf - data with every bare LF made CRLF (RFC 3501 2.3.4), and NUL,
+ * which no IMAP string may hold (RFC 3501 9: CHAR8), made 0x80 as Dovecot
+ * does */
+static char *msg_crlf(const char *data, size_t len, size_t *outlen)
+{
+	size_t i, n = len;
+	char *out, *p;
+
+	for (i = 0; i < len; i++)
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			n++;
+	p = out = xmalloc(n + 1);
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			*p++ = '\r';
+		*p++ = data[i] ? data[i] : (char)0x80;
+	}
+	*p = '\0';
+	*outlen = n;
+	return out;
+}
+
+/* part_inside - whether libetpan's part lies inside [lo, hi) */
+static bool part_inside(const struct mailmime *c, const char *lo, const char *hi)
+{
+	return c && c->mm_mime_start && c->mm_mime_start >= lo && c->mm_mime_start <= hi &&
+	       c->mm_length <= (size_t)(hi - c->mm_mime_start);
+}
+
+/* part_len - the length of multipart part c; the last part of a multipart
+ * whose close delimiter is missing runs to its end, its line end included,
+ * where libetpan stops before the last CRLF (Dovecot keeps it) */
+static size_t part_len(const struct mailmime *c, const char *end, bool last)
+{
+	const char *e = c->mm_mime_start + c->mm_length;
+
+	if (last && (size_t)(end - e) >= 2 && !((size_t)(end - e) >= 4 && !memcmp(e, "\r\n--", 4)))
+		return (size_t)(end - c->mm_mime_start);
+	return c->mm_length;
+}
+
+/* part_build - fill p for the entity [start, start+len) that mime describes */
+static void part_build(struct imapmsg_part *p, struct mailmime *mime, const char *start,
+		       size_t len, int depth)
+{
+	const char *end = start + len;
+	clistiter *it;
+	size_t n = 0;
+
+	memset(p, 0, sizeof *p);
+	p->hdr = start;
+	p->hdrlen = rfc5322_header_end(start, len);
+	p->body = start + p->hdrlen;
+	p->bodylen = len - p->hdrlen;
+	p->mime = depth < IMAPMSG_MAX_DEPTH ? mime : NULL;
+	if (!p->mime)
+		return;
+	if (mime->mm_type == MAILMIME_MULTIPLE) {
+		p->multipart = true;
+		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it))
+			if (part_inside(clist_content(it), p->body, end))
+				n++;
+		p->parts = xcalloc(n ? n : 1, sizeof *p->parts);
+		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it)) {
+			struct mailmime *c = clist_content(it);
+
+			if (part_inside(c, p->body, end))
+				part_build(&p->parts[p->nparts++], c, c->mm_mime_start,
+					   part_len(c, end, !clist_next(it)), depth + 1);
+		}
+	} else if (mime->mm_type == MAILMIME_MESSAGE) {
+		/* RFC 2046 5.2.1: the body is a whole message */
+		p->message = true;
+		p->nparts = 1;
+		p->parts = xcalloc(1, sizeof *p->parts);
+		part_build(p->parts, mime->mm_data.mm_message.mm_msg_mime, p->body, p->bodylen,
+			   depth + 1);
+	}
+}
+
+struct imapmsg *imapmsg_parse(const char *data, size_t len)
+{
+	struct imapmsg *m = xcalloc(1, sizeof *m);
+	struct mailmime *body = NULL;
+	size_t idx = 0;
+
+	m->data = msg_crlf(data, len, &m->len);
+	if (mailmime_parse(m->data, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
+		m->root = NULL;
+	if (m->root && m->root->mm_type == MAILMIME_MESSAGE)
+		body = m->root->mm_data.mm_message.mm_msg_mime;
+	part_build(&m->top, body, m->data, m->len, 0);
+	return m;
+}
+
+static void part_free(struct imapmsg_part *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nparts; i++)
+		part_free(&p->parts[i]);
+	free(p->parts);
+}
+
+void imapmsg_free(struct imapmsg *m)
+{
+	if (!m)
+		return;
+	part_free(&m->top);
+	if (m->root)
+		mailmime_free(m->root);
+	free(m->data);
+	free(m);
+}
+
+uint64_t imapmsg_size(const struct imapmsg *m)
+{
+	return m->len;
+}
+
+/* ----- BODY[section] ----- */
+
+/* What a section names, once its part numbers are resolved. */
+enum sect_text { SECT_ALL, SECT_HEADER, SECT_FIELDS, SECT_FIELDS_NOT, SECT_TEXT, SECT_MIME };
+
+/* sect_word - whether s starts with word (any case) followed by one of
+ * the bytes in after; moves s past the word */
+static bool sect_word(const char **s, const char *word, const char *after)
+{
+	size_t n = strlen(word);
+
+	if (strncasecmp(*s, word, n) != 0 || !strchr(after, (*s)[n]))
+		return false;
+	*s += n;
+	return true;
+}
+
+/* sect_names - parse header-list (RFC 3501 9: "(" header-fld-name *(SP
+ * header-fld-name) ")") into names, NUL-separated; false on bad syntax */
+static bool sect_names(const char *s, struct buf *names)
+{
+	if (*s++ != ' ' || *s++ != '(')
+		return false;
+	for (;;) {
+		if (*s == '"') {
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+					s++;
+				buf_putc(names, *s);
+			}
+			if (*s++ != '"')
+				return false;
+		} else {
+			const char *b = s;
+
+			while (*s > ' ' && *s < 127 && !strchr("(){%*\"\\]", *s))
+				s++;
+			if (s == b)
+				return false;
+			buf_append(names, b, (size_t)(s - b));
+		}
+		buf_putc(names, '\0');
+		if (*s == ')')
+			return s[1] == '\0';
+		if (*s++ != ' ')
+			return false;
+	}
+}
+
+/* sect_has_name - whether name (n octets) is among names, any case */
+static bool sect_has_name(const struct buf *names, const char *name, size_t n)
+{
+	size_t i = 0;
+
+	while (i < names->len) {
+		size_t l = strlen(names->data + i);
+
+		if (l == n && strncasecmp(names->data + i, name, n) == 0)
+			return true;
+		i += l + 1;
+	}
+	return false;
+}
+
+/* sect_fields - the header fields of hdr whose names are (or, with not,
+ * are not) in names, in their order, then the empty line (RFC 3501 6.4.5) */
+static void sect_fields(const char *hdr, size_t len, const struct buf *names, bool not,
+			struct buf *out)
+{
+	struct sieve_hdr h;
+	size_t pos = 0;
+
+	while (sieve_msg_next_header(hdr, len, &pos, &h)) {
+		if (sect_has_name(names, h.name, h.nlen) == not)
+			continue;
+		buf_append(out, h.name, (size_t)(h.value + h.vlen - h.name));
+		if (h.vlen == 0 || h.value[h.vlen - 1] != '\n')
+			buf_puts(out, "\r\n");
+	}
+	buf_puts(out, "\r\n");
+}
+
+/* sect_step - part n of p (RFC 3501 6.4.5): of a multipart, its n-th part;
+ * of a message/rfc822 part, part n of the message it holds; NULL if none.
+ * Part 1 of a message or part that is not multipart is itself (as Dovecot
+ * answers BODY[1.1] of a text part). */
+static const struct imapmsg_part *sect_step(const struct imapmsg_part *p, unsigned long n,
+					    bool is_msg)
+{
+	if (!is_msg && p->message) {
+		p = p->parts;
+		is_msg = true;
+	}
+	if (p->multipart)
+		return n >= 1 && n <= p->nparts ? &p->parts[n - 1] : NULL;
+	return n == 1 ? p : NULL;
+}
+
+/* sect_text - append what t names of entity p; msg says whether p is a
+ * message (its header is an RFC 5322 header) rather than a body part */
+static void sect_text(const struct imapmsg_part *p, bool msg, enum sect_text t,
+		      const struct buf *names, struct buf *out)
+{
+	if (t == SECT_MIME) {
+		buf_append(out, p->hdr, p->hdrlen);
+		return;
+	}
+	if (t == SECT_ALL) {
+		buf_append(out, p->body, p->bodylen);
+		return;
+	}
+	if (!msg) {	/* HEADER and TEXT of a part: of the message it holds */
+		if (!p->message)
+			return;
+		p = p->parts;
+	}
+	if (t == SECT_HEADER)
+		buf_append(out, p->hdr, p->hdrlen);
+	else if (t == SECT_TEXT)
+		buf_append(out, p->body, p->bodylen);
+	else
+		sect_fields(p->hdr, p->hdrlen, names, t == SECT_FIELDS_NOT, out);
+}
+
+/* sect_msgtext - parse section-msgtext or "MIME" (RFC 3501 9) */
+static bool sect_parse_text(const char *s, bool mime_ok, enum sect_text *t, struct buf *names)
+{
+	if (sect_word(&s, "HEADER.FIELDS.NOT", " ")) {
+		*t = SECT_FIELDS_NOT;
+		return sect_names(s, names);
+	}
+	if (sect_word(&s, "HEADER.FIELDS", " ")) {
+		*t = SECT_FIELDS;
+		return sect_names(s, names);
+	}
+	if (sect_word(&s, "HEADER", ""))
+		*t = SECT_HEADER;
+	else if (sect_word(&s, "TEXT", ""))
+		*t = SECT_TEXT;
+	else if (mime_ok && sect_word(&s, "MIME", ""))
+		*t = SECT_MIME;
+	else
+		return false;
+	return true;
+}
+
+bool imapmsg_section(const struct imapmsg *m, const char *spec, struct buf *out)
+{
+	const struct imapmsg_part *p = &m->top;
+	struct buf names = BUF_INIT;
+	enum sect_text t = SECT_ALL;
+	bool msg = true, ok = true, numbered = false;
+
+	if (!*spec) {
+		buf_append(out, m->data, m->len);
+		return true;
+	}
+	while (isdigit((unsigned char)*spec)) {
+		char *end;
+		unsigned long n = strtoul(spec, &end, 10);
+
+		if (*spec == '0' || (*end && *end != '.') || (*end == '.' && !end[1]))
+			return false;
+		p = p ? sect_step(p, n, msg) : NULL;
+		msg = false;
+		numbered = true;
+		spec = *end ? end + 1 : end;
+	}
+	if (*spec)
+		ok = sect_parse_text(spec, numbered, &t, &names);
+	if (ok && p) {
+		if (!numbered && t == SECT_ALL)
+			buf_append(out, m->data, m->len);
+		else
+			sect_text(p, msg, t, &names, out);
+	}
+	buf_free(&names);
+	return ok;
+}
