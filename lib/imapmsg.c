@@ -39,54 +39,156 @@ static bool part_inside(const struct mailmime *c, const char *lo, const char *hi
 	       c->mm_length <= (size_t)(hi - c->mm_mime_start);
 }
 
-/* part_len - the length of multipart part c; the last part of a multipart
- * whose close delimiter is missing runs to its end, its line end included,
- * where libetpan stops before the last CRLF (Dovecot keeps it) */
-static size_t part_len(const struct mailmime *c, const char *end, bool last)
+/* part_span - where multipart part c starts and how long it is.  A part
+ * with no header starts at its empty line, where libetpan starts after it;
+ * the last part of a multipart whose close delimiter is missing runs to
+ * its end, line end included, where libetpan stops before the last CRLF
+ * (Dovecot, RFC 2046 5.1.1 leaves it open) */
+static const char *part_span(const struct mailmime *c, const char *body, const char *end,
+			     bool last, size_t *len)
 {
-	const char *e = c->mm_mime_start + c->mm_length;
+	const char *s = c->mm_mime_start, *e = s + c->mm_length;
 
-	if (last && (size_t)(end - e) >= 2 && !((size_t)(end - e) >= 4 && !memcmp(e, "\r\n--", 4)))
-		return (size_t)(end - c->mm_mime_start);
-	return c->mm_length;
+	if (s - body >= 4 && !memcmp(s - 4, "\r\n\r\n", 4))
+		s -= 2;
+	if (last && end - e >= 2 && !(end - e >= 4 && !memcmp(e, "\r\n--", 4)))
+		e = end;
+	*len = (size_t)(e - s);
+	return s;
 }
 
-/* part_build - fill p for the entity [start, start+len) that mime describes */
-static void part_build(struct imapmsg_part *p, struct mailmime *mime, const char *start,
-		       size_t len, int depth)
+/* part_ctype - whether the part's own Content-Type says multipart (an
+ * RFC 2046 5.1.1 multipart without boundary), message/rfc822, and
+ * digest; in a digest, a part without Content-Type is a message (RFC 2046
+ * 5.1.5) */
+static void part_ctype(struct imapmsg_part *p, bool in_digest, bool *multi, bool *msg,
+		       bool *digest)
 {
-	const char *end = start + len;
+	struct imapmsg_ctype ct;
+	struct buf v = BUF_INIT;
+
+	*multi = *msg = *digest = false;
+	if (!imapmsg_field(p->hdr, p->hdrlen, "Content-Type", &v))
+		*msg = in_digest;
+	else if (imapmsg_ctype_parse(v.data, true, &ct)) {
+		*multi = !strcasecmp(ct.type, "multipart");
+		*digest = *multi && !strcasecmp(ct.subtype, "digest");
+		*msg = !strcasecmp(ct.type, "message") && !strcasecmp(ct.subtype, "rfc822");
+		imapmsg_ctype_free(&ct);
+	}
+	buf_free(&v);
+}
+
+static void part_build(struct imapmsg_part *p, struct mailmime *mime, const char *start,
+		       size_t len, int depth, bool in_digest);
+static void part_free(struct imapmsg_part *p);
+
+/* part_owns_crlf - whether the line end before the next delimiter belongs
+ * to part p, as Dovecot counts it: when p (or the message it holds) is a
+ * header that never ended, or a multipart ending in its close delimiter,
+ * the CRLF ends that line and the delimiter's own CRLF is not needed */
+static bool part_owns_crlf(const struct imapmsg_part *p)
+{
+	const char *e, *line;
+
+	while (p->message && p->nparts == 1)
+		p = p->parts;
+	if (p->bodylen == 0 && !(p->hdrlen >= 2 && !memcmp(p->hdr + p->hdrlen - 2, "\r\n", 2)))
+		return p->hdrlen > 0;
+	if (!p->multipart || p->bodylen < 4)
+		return false;
+	e = p->body + p->bodylen;
+	for (line = e; line > p->body && line[-1] != '\n'; line--)
+		;
+	return e - line >= 4 && !memcmp(line, "--", 2) && !memcmp(e - 2, "--", 2);
+}
+
+/* after_delimiter - whether s starts the line after a delimiter line
+ * ("--" boundary, RFC 2046 5.1.1); libetpan makes a part of a preamble
+ * whose boundary never comes, Dovecot finds no part */
+static bool after_delimiter(const char *body, const char *s)
+{
+	const char *line;
+
+	if (s - body < 4 || s[-1] != '\n')
+		return false;
+	for (line = s - 1; line > body && line[-1] != '\n'; line--)
+		;
+	return line[0] == '-' && line[1] == '-';
+}
+
+/* part_children - the parts libetpan found in multipart p */
+static void part_children(struct imapmsg_part *p, struct mailmime *mime, int depth, bool digest)
+{
+	const char *end = p->body + p->bodylen;
 	clistiter *it;
-	size_t n = 0;
+	size_t n = 0, len;
+
+	for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it))
+		n++;
+	p->parts = xcalloc(n ? n : 1, sizeof *p->parts);
+	for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it)) {
+		struct mailmime *c = clist_content(it);
+		const char *s;
+
+		if (!part_inside(c, p->body, end))
+			continue;
+		s = part_span(c, p->body, end, !clist_next(it), &len);
+		if (!after_delimiter(p->body, s))
+			continue;
+		part_build(&p->parts[p->nparts], c, s, len, depth + 1, digest);
+		if (s + len + 2 <= end && !memcmp(s + len, "\r\n", 2) &&
+		    part_owns_crlf(&p->parts[p->nparts])) {
+			part_free(&p->parts[p->nparts]);
+			part_build(&p->parts[p->nparts], c, s, len + 2, depth + 1, digest);
+		}
+		p->nparts++;
+	}
+}
+
+/* part_message - the message a message/rfc822 part holds (RFC 2046
+ * 5.2.1): libetpan's, or parsed here when libetpan did not see it (a
+ * digest's part, or an encoded one, which Dovecot too reads as it is) */
+static void part_message(struct imapmsg_part *p, struct mailmime *mime, int depth)
+{
+	struct mailmime *inner = NULL;
+	size_t idx = 0;
+
+	p->message = true;
+	p->nparts = 1;
+	p->parts = xcalloc(1, sizeof *p->parts);
+	if (mime && mime->mm_type == MAILMIME_MESSAGE) {
+		inner = mime->mm_data.mm_message.mm_msg_mime;
+	} else if (mailmime_parse(p->body, p->bodylen, &idx, &p->own) == MAILIMF_NO_ERROR &&
+		   p->own->mm_type == MAILMIME_MESSAGE) {
+		inner = p->own->mm_data.mm_message.mm_msg_mime;
+	}
+	part_build(p->parts, inner, p->body, p->bodylen, depth + 1, false);
+}
+
+/* part_build - fill p for the entity [start, start+len) that mime (libetpan's
+ * node, or NULL) describes */
+static void part_build(struct imapmsg_part *p, struct mailmime *mime, const char *start,
+		       size_t len, int depth, bool in_digest)
+{
+	bool multi, msg, digest;
 
 	memset(p, 0, sizeof *p);
 	p->hdr = start;
 	p->hdrlen = rfc5322_header_end(start, len);
 	p->body = start + p->hdrlen;
 	p->bodylen = len - p->hdrlen;
-	p->mime = depth < IMAPMSG_MAX_DEPTH ? mime : NULL;
-	if (!p->mime)
+	if (depth >= IMAPMSG_MAX_DEPTH)
 		return;
-	if (mime->mm_type == MAILMIME_MULTIPLE) {
+	p->mime = mime;
+	part_ctype(p, in_digest, &multi, &msg, &digest);
+	if (mime && mime->mm_type == MAILMIME_MULTIPLE) {
 		p->multipart = true;
-		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it))
-			if (part_inside(clist_content(it), p->body, end))
-				n++;
-		p->parts = xcalloc(n ? n : 1, sizeof *p->parts);
-		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it)) {
-			struct mailmime *c = clist_content(it);
-
-			if (part_inside(c, p->body, end))
-				part_build(&p->parts[p->nparts++], c, c->mm_mime_start,
-					   part_len(c, end, !clist_next(it)), depth + 1);
-		}
-	} else if (mime->mm_type == MAILMIME_MESSAGE) {
-		/* RFC 2046 5.2.1: the body is a whole message */
-		p->message = true;
-		p->nparts = 1;
-		p->parts = xcalloc(1, sizeof *p->parts);
-		part_build(p->parts, mime->mm_data.mm_message.mm_msg_mime, p->body, p->bodylen,
-			   depth + 1);
+		part_children(p, mime, depth, digest);
+	} else if (multi) {
+		p->multipart = true;	/* no boundary: no parts, as Dovecot */
+	} else if (msg || (mime && mime->mm_type == MAILMIME_MESSAGE)) {
+		part_message(p, mime, depth);
 	}
 }
 
@@ -101,17 +203,21 @@ struct imapmsg *imapmsg_parse(const char *data, size_t len)
 		m->root = NULL;
 	if (m->root && m->root->mm_type == MAILMIME_MESSAGE)
 		body = m->root->mm_data.mm_message.mm_msg_mime;
-	part_build(&m->top, body, m->data, m->len, 0);
+	part_build(&m->top, body, m->data, m->len, 0, false);
 	return m;
 }
 
 static void part_free(struct imapmsg_part *p)
 {
+	if (!p)
+		return;
 	size_t i;
 
 	for (i = 0; i < p->nparts; i++)
 		part_free(&p->parts[i]);
 	free(p->parts);
+	if (p->own)
+		mailmime_free(p->own);
 }
 
 void imapmsg_free(struct imapmsg *m)

@@ -15,6 +15,7 @@ struct imapmsg_part {
 	const char *hdr, *body;
 	size_t hdrlen, bodylen;
 	struct mailmime *mime;		/* libetpan's node; NULL: no MIME tree */
+	struct mailmime *own;		/* a tree parsed for this part, or NULL */
 	struct imapmsg_part *parts;
 	size_t nparts;
 	bool multipart, message;

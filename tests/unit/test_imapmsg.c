@@ -96,6 +96,11 @@ CORPUS_TEST(test_bad_base64, "bad-base64")
 CORPUS_TEST(test_nul, "nul")
 CORPUS_TEST(test_no_colon, "no-colon")
 CORPUS_TEST(test_empty, "empty")
+CORPUS_TEST(test_digest, "digest")
+CORPUS_TEST(test_nested, "nested")
+CORPUS_TEST(test_no_boundary, "no-boundary")
+CORPUS_TEST(test_no_delimiter, "no-delimiter")
+CORPUS_TEST(test_header_only, "header-only")
 
 static struct imapmsg *parse_str(const char *s)
 {
@@ -250,6 +255,11 @@ int main(void)
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_no_colon),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_nested),
+		cmocka_unit_test(test_no_boundary),
+		cmocka_unit_test(test_no_delimiter),
+		cmocka_unit_test(test_header_only),
 		cmocka_unit_test(test_section_syntax),
 		cmocka_unit_test(test_crlf_input),
 		cmocka_unit_test(test_search),

@@ -25,6 +25,10 @@ sections() {
 	case $1 in
 	plain) echo 'HEADER|TEXT|1|1.MIME|HEADER.FIELDS (FROM SUBJECT X-NOTE)|HEADER.FIELDS.NOT (RECEIVED RETURN-PATH X-NOTE)|HEADER.FIELDS (NO-SUCH)|2' ;;
 	mixed) echo '1|2|2.MIME|1.MIME|TEXT|3|1.1' ;;
+	# nested: 2.1 and 2.HEADER of an encoded message/rfc822 differ (Dovecot: the
+	# body without its last CRLF, which its BODYSTRUCTURE counts)
+	nested) echo '1|1.MIME|2|2.MIME|3|1.1|3.1|TEXT' ;;
+	digest|no-boundary|no-delimiter) echo '1|1.MIME|2|2.MIME|3|1.1|2.1|3.1|2.HEADER|TEXT' ;;
 	rfc822) echo '1|2|2.MIME|2.HEADER|2.TEXT|2.1|2.2|2.1.MIME|2.HEADER.FIELDS (SUBJECT)|2.3|1.HEADER' ;;
 	alternative) echo '1|2|2.MIME' ;;
 	no-end-boundary) echo '1|2|TEXT' ;;
