@@ -10,9 +10,7 @@
 #include "sieve_msg.h"
 #include "xalloc.h"
 
-/* msg_crlf - data with every bare LF made CRLF (RFC 3501 2.3.4), and NUL,
- * which no IMAP string may hold (RFC 3501 9: CHAR8), made 0x80 as Dovecot
- * does */
+/* msg_crlf - data with every bare LF made CRLF (RFC 3501 2.3.4) */
 static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 {
 	size_t i, n = len;
@@ -25,7 +23,7 @@ static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 	for (i = 0; i < len; i++) {
 		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
 			*p++ = '\r';
-		*p++ = data[i] ? data[i] : (char)0x80;
+		*p++ = data[i];
 	}
 	*p = '\0';
 	*outlen = n;
@@ -238,6 +236,18 @@ uint64_t imapmsg_size(const struct imapmsg *m)
 
 /* ----- BODY[section] ----- */
 
+/* sect_put - append n octets, NUL made 0x80 as Dovecot does: no IMAP
+ * string may hold NUL (RFC 3501 9: CHAR8) */
+static void sect_put(struct buf *out, const char *p, size_t n)
+{
+	size_t i, start = out->len;
+
+	buf_append(out, p, n);
+	for (i = start; i < out->len; i++)
+		if (out->data[i] == '\0')
+			out->data[i] = (char)0x80;
+}
+
 /* What a section names, once its part numbers are resolved. */
 enum sect_text { SECT_ALL, SECT_HEADER, SECT_FIELDS, SECT_FIELDS_NOT, SECT_TEXT, SECT_MIME };
 
@@ -311,7 +321,7 @@ static void sect_fields(const char *hdr, size_t len, const struct buf *names, bo
 	while (sieve_msg_next_header(hdr, len, &pos, &h)) {
 		if (sect_has_name(names, h.name, h.nlen) == not)
 			continue;
-		buf_append(out, h.name, (size_t)(h.value + h.vlen - h.name));
+		sect_put(out, h.name, (size_t)(h.value + h.vlen - h.name));
 		if (h.vlen == 0 || h.value[h.vlen - 1] != '\n')
 			buf_puts(out, "\r\n");
 	}
@@ -340,11 +350,11 @@ static void sect_text(const struct imapmsg_part *p, bool msg, enum sect_text t,
 		      const struct buf *names, struct buf *out)
 {
 	if (t == SECT_MIME) {
-		buf_append(out, p->hdr, p->hdrlen);
+		sect_put(out, p->hdr, p->hdrlen);
 		return;
 	}
 	if (t == SECT_ALL) {
-		buf_append(out, p->body, p->bodylen);
+		sect_put(out, p->body, p->bodylen);
 		return;
 	}
 	if (!msg) {	/* HEADER and TEXT of a part: of the message it holds */
@@ -353,9 +363,9 @@ static void sect_text(const struct imapmsg_part *p, bool msg, enum sect_text t,
 		p = p->parts;
 	}
 	if (t == SECT_HEADER)
-		buf_append(out, p->hdr, p->hdrlen);
+		sect_put(out, p->hdr, p->hdrlen);
 	else if (t == SECT_TEXT)
-		buf_append(out, p->body, p->bodylen);
+		sect_put(out, p->body, p->bodylen);
 	else
 		sect_fields(p->hdr, p->hdrlen, names, t == SECT_FIELDS_NOT, out);
 }
@@ -390,7 +400,7 @@ bool imapmsg_section(const struct imapmsg *m, const char *spec, struct buf *out)
 	bool msg = true, ok = true, numbered = false;
 
 	if (!*spec) {
-		buf_append(out, m->data, m->len);
+		sect_put(out, m->data, m->len);
 		return true;
 	}
 	while (isdigit((unsigned char)*spec)) {
@@ -408,7 +418,7 @@ bool imapmsg_section(const struct imapmsg *m, const char *spec, struct buf *out)
 		ok = sect_parse_text(spec, numbered, &t, &names);
 	if (ok && p) {
 		if (!numbered && t == SECT_ALL)
-			buf_append(out, m->data, m->len);
+			sect_put(out, m->data, m->len);
 		else
 			sect_text(p, msg, t, &names, out);
 	}

@@ -50,15 +50,18 @@ bool imapmsg_ctype_parse(const char *value, bool want_sub, struct imapmsg_ctype 
 void imapmsg_ctype_free(struct imapmsg_ctype *ct);
 
 /* imapmsg_string - append s (n octets) as an IMAP string (RFC 3501 4.3):
- * quoted, or a literal when it holds 8-bit, CR or LF.  how: IMAPMSG_STR_ENV
- * writes as Dovecot's ENVELOPE does (a literal for quotes and backslashes
- * too, U+FFFD for what is not UTF-8); IMAPMSG_STR_FOLDED forces a literal
- * (the value was folded) */
+ * quoted, or a literal when it holds 8-bit, CR or LF; NUL becomes U+FFFD.
+ * how: IMAPMSG_STR_ENV writes as Dovecot's ENVELOPE does (a literal for
+ * quotes and backslashes too); IMAPMSG_STR_FOLDED forces a literal (the
+ * value was folded) */
 #define IMAPMSG_STR_ENV 1
 #define IMAPMSG_STR_FOLDED 2
 void imapmsg_string(struct buf *out, const char *s, size_t n, int how);
 /* imapmsg_nstring - s as a string, or NIL when s is NULL */
 void imapmsg_nstring(struct buf *out, const char *s, int how);
+/* imapmsg_addresses - append the ENVELOPE list of the addresses in value
+ * (an unfolded address-list); false, appending nothing, if it has none */
+bool imapmsg_addresses(const char *value, struct buf *out);
 /* imapmsg_envelope_of - the ENVELOPE of the message whose header is given */
 void imapmsg_envelope_of(const char *hdr, size_t len, struct buf *out);
 

@@ -8,41 +8,18 @@
 #include "sieve_msg.h"
 #include "xalloc.h"
 
-/* utf8_len - the length of the valid UTF-8 sequence at s (n octets
- * left), or 0 */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	k = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-	if (k == 0 || k > n || (k == 3 && s[0] > 0xef))
-		return 0;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((k == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (k == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (k == 4 && s[0] == 0xf4 && s[1] > 0x8f) || (k == 3 && s[0] == 0xed && s[1] > 0x9f))
-		return 0;
-	return k;
-}
-
 void imapmsg_string(struct buf *out, const char *s, size_t n, int how)
 {
 	struct buf v = BUF_INIT;
 	bool literal = how & IMAPMSG_STR_FOLDED;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < n; i += k) {
-		k = how & IMAPMSG_STR_ENV ? utf8_len((const unsigned char *)s + i, n - i) : 1;
-		if (k == 0) {	/* as Dovecot: U+FFFD for what is not UTF-8 */
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0')	/* RFC 3501 9: no NUL; U+FFFD as Dovecot */
 			buf_puts(&v, "\xef\xbf\xbd");
-			k = 1;
-		} else {
-			buf_append(&v, s + i, k);
-		}
-		if ((unsigned char)s[i] >= 0x80 || s[i] == '\r' || s[i] == '\n' ||
+		else
+			buf_putc(&v, s[i]);
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0' || s[i] == '\r' || s[i] == '\n' ||
 		    ((how & IMAPMSG_STR_ENV) && (s[i] == '"' || s[i] == '\\')))
 			literal = true;
 	}
@@ -71,80 +48,17 @@ void imapmsg_nstring(struct buf *out, const char *s, int how)
 
 /* ----- ENVELOPE ----- */
 
-/* env_mailbox - one address: (name adl mailbox host) */
-static void env_mailbox(struct buf *out, const struct mailimf_mailbox *mb)
-{
-	const char *spec = mb->mb_addr_spec ? mb->mb_addr_spec : "";
-	const char *at = strrchr(spec, '@');
-	char *local = xstrndup(spec, at ? (size_t)(at - spec) : strlen(spec));
-	const char *name = mb->mb_display_name;
-	struct buf unq = BUF_INIT;
-	size_t i, n = name ? strlen(name) : 0;
-
-	/* libetpan leaves the quotes on a quoted name that holds "=?" */
-	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
-		for (i = 1; i + 1 < n; i++) {
-			if (name[i] == '\\' && i + 2 < n)
-				i++;
-			buf_putc(&unq, name[i]);
-		}
-		name = buf_cstr(&unq);
-	}
-	buf_putc(out, '(');
-	imapmsg_nstring(out, name, IMAPMSG_STR_ENV);
-	buf_puts(out, " NIL ");
-	imapmsg_nstring(out, local, IMAPMSG_STR_ENV);
-	buf_putc(out, ' ');
-	imapmsg_nstring(out, at ? at + 1 : NULL, IMAPMSG_STR_ENV);
-	buf_free(&unq);
-	buf_putc(out, ')');
-	free(local);
-}
-
-/* env_group - RFC 3501 7.4.2: a group is (NIL NIL name NIL), its members,
- * then (NIL NIL NIL NIL) */
-static void env_group(struct buf *out, const struct mailimf_group *g)
-{
-	clistiter *it;
-
-	buf_puts(out, "(NIL NIL ");
-	imapmsg_nstring(out, g->grp_display_name ? g->grp_display_name : "", IMAPMSG_STR_ENV);
-	buf_puts(out, " NIL)");
-	if (g->grp_mb_list)
-		for (it = clist_begin(g->grp_mb_list->mb_list); it; it = clist_next(it))
-			env_mailbox(out, clist_content(it));
-	buf_puts(out, "(NIL NIL NIL NIL)");
-}
-
-/* env_addresses - the address list of field name, or NIL */
+/* env_addresses - the address list of field name (of dflt when name is
+ * missing or holds no address: RFC 3501 7.4.2 for Sender and Reply-To),
+ * or NIL */
 static void env_addresses(struct buf *out, const char *hdr, size_t len, const char *name,
 			  const char *dflt)
 {
-	struct mailimf_address_list *al = NULL;
 	struct buf v = BUF_INIT;
-	size_t idx = 0;
-	clistiter *it;
 
-	if (!imapmsg_field(hdr, len, name, &v) && dflt)
-		imapmsg_field(hdr, len, dflt, &v);
-	if (v.len == 0 || mailimf_address_list_parse(v.data, v.len, &idx, &al) != MAILIMF_NO_ERROR ||
-	    clist_isempty(al->ad_list)) {
+	if (!(imapmsg_field(hdr, len, name, &v) && imapmsg_addresses(buf_cstr(&v), out)) &&
+	    !(dflt && imapmsg_field(hdr, len, dflt, &v) && imapmsg_addresses(buf_cstr(&v), out)))
 		buf_puts(out, "NIL");
-		goto done;
-	}
-	buf_putc(out, '(');
-	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
-		struct mailimf_address *a = clist_content(it);
-
-		if (a->ad_type == MAILIMF_ADDRESS_GROUP)
-			env_group(out, a->ad_data.ad_group);
-		else
-			env_mailbox(out, a->ad_data.ad_mailbox);
-	}
-	buf_putc(out, ')');
-done:
-	if (al)
-		mailimf_address_list_free(al);
 	buf_free(&v);
 }
 
@@ -156,14 +70,13 @@ static void env_text(struct buf *out, const char *hdr, size_t len, const char *n
 	struct sieve_hdr h;
 	size_t pos = 0, n = strlen(name);
 	bool found = false;
+	const char *nl;
 
 	while (!found && sieve_msg_next_header(hdr, len, &pos, &h))
 		found = h.nlen == n && strncasecmp(h.name, name, n) == 0;
-	if (found)
+	if (found) {	/* an empty field is "", as Dovecot has it */
+		nl = memchr(h.value, '\n', h.vlen);
 		sieve_msg_unfold(h.value, h.vlen, &v);
-	if (v.len) {
-		const char *nl = memchr(h.value, '\n', h.vlen);
-
 		imapmsg_string(out, v.data, v.len, IMAPMSG_STR_ENV |
 			       (nl && nl + 1 < h.value + h.vlen ? IMAPMSG_STR_FOLDED : 0));
 	} else {

@@ -101,6 +101,8 @@ CORPUS_TEST(test_nested, "nested")
 CORPUS_TEST(test_no_boundary, "no-boundary")
 CORPUS_TEST(test_no_delimiter, "no-delimiter")
 CORPUS_TEST(test_header_only, "header-only")
+CORPUS_TEST(test_addresses, "addresses")
+CORPUS_TEST(test_addresses2, "addresses2")
 
 static struct imapmsg *parse_str(const char *s)
 {
@@ -260,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_no_boundary),
 		cmocka_unit_test(test_no_delimiter),
 		cmocka_unit_test(test_header_only),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_addresses2),
 		cmocka_unit_test(test_section_syntax),
 		cmocka_unit_test(test_crlf_input),
 		cmocka_unit_test(test_search),
