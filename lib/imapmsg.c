@@ -30,6 +30,36 @@ static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 	return out;
 }
 
+/* mime_too_deep - whether the text [s, s+n) has more Content-Type fields
+ * of composite types (RFC 2046 5) than limit (IMAPMSG_MAX_COMPOSITE).  libetpan's
+ * parser recurses once per level and rescans for each boundary: a hostile
+ * message of a few hundred kilobytes nested thousands deep overflows the
+ * stack or takes seconds, so such a message gets no tree from libetpan:
+ * its parts are what their headers say, down to IMAPMSG_MAX_DEPTH, and
+ * its multiparts have no parts. */
+static bool mime_too_deep(const char *s, size_t n, size_t limit)
+{
+	static const char ct[] = "content-type:";
+	const char *e = s + n, *p = s;
+	size_t count = 0;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p)), *v;
+		const char *le = nl ? nl : e;
+
+		if ((size_t)(le - p) > sizeof ct && strncasecmp(p, ct, sizeof ct - 1) == 0) {
+			for (v = p + sizeof ct - 1; v < le && (*v == ' ' || *v == '\t'); v++)
+				;
+			if ((size_t)(le - v) >= 7 && (strncasecmp(v, "multipart", 9) == 0 ||
+						      strncasecmp(v, "message", 7) == 0) &&
+			    ++count > limit)
+				return true;
+		}
+		p = le + 1;
+	}
+	return false;
+}
+
 /* part_inside - whether libetpan's part lies inside [lo, hi) */
 static bool part_inside(const struct mailmime *c, const char *lo, const char *hi)
 {
@@ -43,13 +73,15 @@ static bool part_inside(const struct mailmime *c, const char *lo, const char *hi
  * its end, line end included, where libetpan stops before the last CRLF
  * (Dovecot, RFC 2046 5.1.1 leaves it open) */
 static const char *part_span(const struct mailmime *c, const char *body, const char *end,
-			     bool last, size_t *len)
+			     bool last, const char *boundary, size_t *len)
 {
 	const char *s = c->mm_mime_start, *e = s + c->mm_length;
+	size_t bl = strlen(boundary);
 
 	if (s - body >= 4 && !memcmp(s - 4, "\r\n\r\n", 4))
 		s -= 2;
-	if (last && end - e >= 2 && !(end - e >= 4 && !memcmp(e, "\r\n--", 4)))
+	if (last && end - e >= 2 && !((size_t)(end - e) >= 4 + bl && !memcmp(e, "\r\n--", 4) &&
+				      !memcmp(e + 4, boundary, bl)))
 		e = end;
 	*len = (size_t)(e - s);
 	return s;
@@ -115,12 +147,56 @@ static bool after_delimiter(const char *body, const char *s)
 	return line[0] == '-' && line[1] == '-';
 }
 
+/* part_boundary - the boundary parameter of multipart p (RFC 2046 5.1.1) */
+static void part_boundary(const struct imapmsg_part *p, struct buf *out)
+{
+	struct imapmsg_ctype ct;
+	struct buf v = BUF_INIT;
+	size_t i;
+
+	if (imapmsg_field(p->hdr, p->hdrlen, "Content-Type", &v) &&
+	    imapmsg_ctype_parse(v.data, true, &ct)) {
+		for (i = 0; i < ct.nparams; i++)
+			if (!out->len && !strcasecmp(ct.params[i].name, "boundary"))
+				buf_puts(out, ct.params[i].value);
+		imapmsg_ctype_free(&ct);
+	}
+	buf_free(&v);
+}
+
+/* part_reparse - the tree of a multipart part that part_span made longer
+ * than libetpan had it (a close delimiter missing): libetpan cut the
+ * parts inside it short too, so it is parsed again on its own, unless it
+ * nests deep (each level would parse what is below again).  Returns the
+ * tree to free, or NULL; *node is the node to use. */
+static struct mailmime *part_reparse(struct mailmime *c, const char *s, size_t len,
+				     struct mailmime **node)
+{
+	struct mailmime *own = NULL;
+	size_t idx = 0;
+
+	*node = c;
+	if (c->mm_type != MAILMIME_MULTIPLE || s + len <= c->mm_mime_start + c->mm_length ||
+	    mime_too_deep(s, len, IMAPMSG_REPARSE_COMPOSITE))
+		return NULL;
+	if (mailmime_parse(s, len, &idx, &own) != MAILIMF_NO_ERROR)
+		return NULL;
+	if (own->mm_type == MAILMIME_MESSAGE && own->mm_data.mm_message.mm_msg_mime &&
+	    own->mm_data.mm_message.mm_msg_mime->mm_type == MAILMIME_MULTIPLE)
+		*node = own->mm_data.mm_message.mm_msg_mime;
+	return own;
+}
+
 /* part_children - the parts libetpan found in multipart p */
 static void part_children(struct imapmsg_part *p, struct mailmime *mime, int depth, bool digest)
 {
 	const char *end = p->body + p->bodylen;
+	struct mailmime *own, *node;
+	struct buf boundary = BUF_INIT;
 	clistiter *it;
 	size_t n = 0, len;
+
+	part_boundary(p, &boundary);
 
 	for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it))
 		n++;
@@ -131,10 +207,12 @@ static void part_children(struct imapmsg_part *p, struct mailmime *mime, int dep
 
 		if (!part_inside(c, p->body, end))
 			continue;
-		s = part_span(c, p->body, end, !clist_next(it), &len);
+		s = part_span(c, p->body, end, !clist_next(it), buf_cstr(&boundary), &len);
 		if (!after_delimiter(p->body, s))
 			continue;
-		part_build(&p->parts[p->nparts], c, s, len, depth + 1, digest);
+		own = part_reparse(c, s, len, &node);
+		part_build(&p->parts[p->nparts], node, s, len, depth + 1, digest);
+		p->parts[p->nparts].own = own;
 		if (s + len + 2 <= end && !memcmp(s + len, "\r\n", 2) &&
 		    part_owns_crlf(&p->parts[p->nparts])) {
 			part_free(&p->parts[p->nparts]);
@@ -142,6 +220,7 @@ static void part_children(struct imapmsg_part *p, struct mailmime *mime, int dep
 		}
 		p->nparts++;
 	}
+	buf_free(&boundary);
 }
 
 /* part_message - the message a message/rfc822 part holds (RFC 2046
@@ -157,7 +236,8 @@ static void part_message(struct imapmsg_part *p, struct mailmime *mime, int dept
 	p->parts = xcalloc(1, sizeof *p->parts);
 	if (mime && mime->mm_type == MAILMIME_MESSAGE) {
 		inner = mime->mm_data.mm_message.mm_msg_mime;
-	} else if (mailmime_parse(p->body, p->bodylen, &idx, &p->own) == MAILIMF_NO_ERROR &&
+	} else if (!mime_too_deep(p->body, p->bodylen, IMAPMSG_MAX_COMPOSITE) &&
+		   mailmime_parse(p->body, p->bodylen, &idx, &p->own) == MAILIMF_NO_ERROR &&
 		   p->own->mm_type == MAILMIME_MESSAGE) {
 		inner = p->own->mm_data.mm_message.mm_msg_mime;
 	}
@@ -197,7 +277,8 @@ struct imapmsg *imapmsg_parse(const char *data, size_t len)
 	size_t idx = 0;
 
 	m->data = msg_crlf(data, len, &m->len);
-	if (mailmime_parse(m->data, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
+	if (mime_too_deep(m->data, m->len, IMAPMSG_MAX_COMPOSITE) ||
+	    mailmime_parse(m->data, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
 		m->root = NULL;
 	if (m->root && m->root->mm_type == MAILMIME_MESSAGE)
 		body = m->root->mm_data.mm_message.mm_msg_mime;

@@ -103,6 +103,7 @@ CORPUS_TEST(test_no_delimiter, "no-delimiter")
 CORPUS_TEST(test_header_only, "header-only")
 CORPUS_TEST(test_addresses, "addresses")
 CORPUS_TEST(test_addresses2, "addresses2")
+CORPUS_TEST(test_unclosed_nest, "unclosed-nest")
 
 static struct imapmsg *parse_str(const char *s)
 {
@@ -238,6 +239,63 @@ static void test_date(void **state)
 	}
 }
 
+/* nest - a message with n levels of multiparts, or of message/rfc822 */
+static struct imapmsg *nest(int n, bool multipart)
+{
+	struct buf b = BUF_INIT;
+	struct imapmsg *m;
+	int i;
+
+	buf_puts(&b, "Subject: deep\n");
+	for (i = 0; i < n; i++)
+		if (multipart)
+			buf_printf(&b, "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i);
+		else
+			buf_puts(&b, "Content-Type: message/rfc822\n\n");
+	buf_puts(&b, "\ntext\n");
+	m = imapmsg_parse(b.data, b.len);
+	buf_free(&b);
+	return m;
+}
+
+/* hostile nesting: thousands of levels get no libetpan tree (its parser
+ * would overflow the stack) and stop at 64 levels; a few are parts, and a
+ * section names them */
+static void test_deep(void **state)
+{
+	static const char leaf[] = "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" ";
+	struct imapmsg *m;
+	struct buf out = BUF_INIT;
+	size_t i, n = 0;
+
+	(void)state;
+	m = nest(50000, false);
+	imapmsg_bodystructure(m, false, &out);
+	for (i = 0; i < out.len; i++)
+		n += out.data[i] == '(';
+	assert_int_equal(n, 64 * 2 + 2);	/* each level: (body (envelope)) */
+	assert_non_null(strstr(buf_cstr(&out), leaf));
+	buf_reset(&out);
+	assert_true(imapmsg_section(m, "1.1.1.HEADER", &out));
+	assert_string_equal(buf_cstr(&out), "Content-Type: message/rfc822\r\n\r\n");
+	imapmsg_free(m);
+	buf_reset(&out);
+	m = nest(5000, true);
+	assert_true(imapmsg_section(m, "1.1.1", &out));
+	assert_int_equal(out.len, 0);
+	imapmsg_free(m);
+	buf_reset(&out);
+	m = nest(10, true);
+	imapmsg_bodystructure(m, false, &out);
+	assert_non_null(strstr(buf_cstr(&out), "((((((((((\"text\" \"plain\""));
+	assert_non_null(strstr(buf_cstr(&out), "6 1) \"mixed\") \"mixed\") \"mixed\")"));
+	buf_reset(&out);
+	assert_true(imapmsg_section(m, "1.1.1.1.1.1.1.1.1.1", &out));
+	assert_string_equal(buf_cstr(&out), "text\r\n");
+	imapmsg_free(m);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,10 +322,12 @@ int main(void)
 		cmocka_unit_test(test_header_only),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_addresses2),
+		cmocka_unit_test(test_unclosed_nest),
 		cmocka_unit_test(test_section_syntax),
 		cmocka_unit_test(test_crlf_input),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@ sections() {
 	# nested: 2.1 and 2.HEADER of an encoded message/rfc822 differ (Dovecot: the
 	# body without its last CRLF, which its BODYSTRUCTURE counts)
 	nested) echo '1|1.MIME|2|2.MIME|3|1.1|3.1|TEXT' ;;
+	unclosed-nest) echo '1|1.1.1.1.1.1.1.1.1.1|1.1.1.1.1.1.1.1.1.1.MIME|1.1.1.1.1.1.1.1.1.MIME' ;;
 	digest|no-boundary|no-delimiter) echo '1|1.MIME|2|2.MIME|3|1.1|2.1|3.1|2.HEADER|TEXT' ;;
 	rfc822) echo '1|2|2.MIME|2.HEADER|2.TEXT|2.1|2.2|2.1.MIME|2.HEADER.FIELDS (SUBJECT)|2.3|1.HEADER' ;;
 	alternative) echo '1|2|2.MIME' ;;
