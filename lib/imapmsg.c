@@ -212,7 +212,8 @@ static void part_children(struct imapmsg_part *p, struct mailmime *mime, int dep
 			continue;
 		own = part_reparse(c, s, len, &node);
 		part_build(&p->parts[p->nparts], node, s, len, depth + 1, digest);
-		p->parts[p->nparts].own = own;
+		if (own)	/* (part_message keeps its own tree there too) */
+			p->parts[p->nparts].own = own;
 		if (s + len + 2 <= end && !memcmp(s + len, "\r\n", 2) &&
 		    part_owns_crlf(&p->parts[p->nparts])) {
 			part_free(&p->parts[p->nparts]);
