@@ -55,5 +55,9 @@ bool imapmsg_text_has(const struct imapmsg *m, const char *needle);
 /* imapmsg_date - the Date: header as a time (SENTBEFORE, SENTON,
  * SENTSINCE), or (time_t)-1 when it is missing or cannot be read */
 time_t imapmsg_date(const struct imapmsg *m);
+/* imapmsg_sent_day - the day of the Date: header as written, in its own
+ * zone: RFC 3501 6.4.4 SENTBEFORE, SENTON and SENTSINCE disregard time and
+ * timezone.  Returns false when there is no readable Date:. */
+bool imapmsg_sent_day(const struct imapmsg *m, int *year, int *month, int *day);
 
 #endif

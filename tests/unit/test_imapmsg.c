@@ -229,14 +229,40 @@ static void test_date(void **state)
 		{ "", (time_t)-1 },
 	};
 	size_t i;
+	int y, mo, d;
+	struct imapmsg *m;
 
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct imapmsg *m = parse_str(cases[i].msg);
-
+		m = parse_str(cases[i].msg);
 		assert_int_equal(imapmsg_date(m), cases[i].t);
+		assert_int_equal(imapmsg_sent_day(m, &y, &mo, &d), cases[i].t != (time_t)-1);
 		imapmsg_free(m);
 	}
+	/* RFC 3501 6.4.4: SENTON looks at the day as written, not in UTC */
+	m = parse_str("Date: Sat, 21 Nov 2026 00:30:00 +0200\n\n");
+	assert_true(imapmsg_sent_day(m, &y, &mo, &d));
+	assert_int_equal(y * 10000 + mo * 100 + d, 20261121);
+	assert_int_equal(imapmsg_date(m), 1795213800);
+	imapmsg_free(m);
+}
+
+/* RFC 3501 6.4.4: case-insensitive beyond ASCII, for pl, ru and sv text */
+static void test_search_case(void **state)
+{
+	struct imapmsg *m = parse_str("Subject: =?utf-8?q?Za=C5=BC=C3=B3=C5=82=C4=87_=D0=9F=D1=80=D0=B8?=\n"
+				      "Content-Type: text/plain; charset=utf-8\n\n"
+				      "ÅNGSTRÖM, ЁЛКА\n");
+
+	(void)state;
+	assert_true(imapmsg_header_has(m, "Subject", "ZAŻÓŁĆ"));
+	assert_true(imapmsg_header_has(m, "Subject", "zażółć при"));
+	assert_true(imapmsg_header_has(m, "Subject", "ПРИ"));
+	assert_false(imapmsg_header_has(m, "Subject", "zazolc"));
+	assert_true(imapmsg_body_has(m, "ångström"));
+	assert_true(imapmsg_body_has(m, "ёлка"));
+	assert_true(imapmsg_text_has(m, "subject"));
+	imapmsg_free(m);
 }
 
 /* nest - a message with n levels of multiparts, or of message/rfc822 */
@@ -327,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_input),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_search_case),
 		cmocka_unit_test(test_deep),
 	};
 
