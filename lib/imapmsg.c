@@ -31,28 +31,27 @@ static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 }
 
 /* mime_too_deep - whether the text [s, s+n) has more Content-Type fields
- * of composite types (RFC 2046 5) than limit (IMAPMSG_MAX_COMPOSITE).  libetpan's
+ * than limit.  Each level of nesting needs one (RFC 2046 5), and libetpan's
  * parser recurses once per level and rescans for each boundary: a hostile
  * message of a few hundred kilobytes nested thousands deep overflows the
- * stack or takes seconds, so such a message gets no tree from libetpan:
- * its parts are what their headers say, down to IMAPMSG_MAX_DEPTH, and
- * its multiparts have no parts. */
+ * stack or takes seconds.  Such a message gets no tree from libetpan: its
+ * parts are what their headers say, down to IMAPMSG_MAX_DEPTH, and its
+ * multiparts have no parts.  Every field counts, whatever its value (a
+ * comment or a fold would hide the type from a quick look). */
 static bool mime_too_deep(const char *s, size_t n, size_t limit)
 {
-	static const char ct[] = "content-type:";
-	const char *e = s + n, *p = s;
+	static const char ct[] = "content-type";
+	const char *e = s + n, *p = s, *v;
 	size_t count = 0;
 
 	while (p < e) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p)), *v;
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *le = nl ? nl : e;
 
 		if ((size_t)(le - p) > sizeof ct && strncasecmp(p, ct, sizeof ct - 1) == 0) {
 			for (v = p + sizeof ct - 1; v < le && (*v == ' ' || *v == '\t'); v++)
 				;
-			if ((size_t)(le - v) >= 7 && (strncasecmp(v, "multipart", 9) == 0 ||
-						      strncasecmp(v, "message", 7) == 0) &&
-			    ++count > limit)
+			if (v < le && *v == ':' && ++count > limit)
 				return true;
 		}
 		p = le + 1;

@@ -7,7 +7,7 @@
 #include "imapmsg.h"
 
 #define IMAPMSG_MAX_DEPTH 64	/* parts deeper than this are read as text */
-#define IMAPMSG_MAX_COMPOSITE 1000	/* more multiparts and messages: no tree */
+#define IMAPMSG_MAX_COMPOSITE 1000	/* more Content-Type fields: no tree */
 #define IMAPMSG_REPARSE_COMPOSITE 16	/* see part_reparse */
 
 /* One entity: a message, or a body part with its MIME header.  Ranges

@@ -306,6 +306,15 @@ static void test_deep(void **state)
 	assert_string_equal(buf_cstr(&out), "Content-Type: message/rfc822\r\n\r\n");
 	imapmsg_free(m);
 	buf_reset(&out);
+	buf_reset(&out);	/* a folded value does not hide a level */
+	for (i = 0; i < 40000; i++)
+		buf_puts(&out, "Content-Type:\n message/rfc822\n\n");
+	m = imapmsg_parse(out.data, out.len);
+	buf_reset(&out);
+	imapmsg_bodystructure(m, true, &out);
+	assert_true(out.len > 0);
+	imapmsg_free(m);
+	buf_reset(&out);
 	m = nest(5000, true);
 	assert_true(imapmsg_section(m, "1.1.1", &out));
 	assert_int_equal(out.len, 0);
