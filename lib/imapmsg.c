@@ -30,6 +30,36 @@ static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 	return out;
 }
 
+/* msg_flat_comments - data as libetpan may read it: its RFC 5322 parser
+ * recurses once per nested comment (3.2.2), and a field of a few hundred
+ * kilobytes of "(" overflows the stack.  Past IMAPMSG_MAX_COMMENT levels
+ * a "(" becomes a blank in a copy of the same length, which everything but
+ * the octets sent to the client reads; data itself when nothing changed. */
+static char *msg_flat_comments(char *data, size_t len)
+{
+	char *scan = data;
+	size_t i, depth = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (c == '\n' && (i + 1 == len || (data[i + 1] != ' ' && data[i + 1] != '\t')))
+			depth = 0;	/* a new field: no comment goes on */
+		else if (c == '\\')
+			i++;		/* quoted-pair: the next octet is text */
+		else if (c == ')' && depth)
+			depth--;
+		else if (c == '(' && depth < IMAPMSG_MAX_COMMENT)
+			depth++;
+		else if (c == '(') {
+			if (scan == data)
+				scan = xmemdup(data, len + 1);
+			scan[i] = ' ';
+		}
+	}
+	return scan;
+}
+
 /* mime_too_deep - whether the text [s, s+n) has more Content-Type fields
  * than limit.  Each level of nesting needs one (RFC 2046 5), and libetpan's
  * parser recurses once per level and rescans for each boundary: a hostile
@@ -277,12 +307,13 @@ struct imapmsg *imapmsg_parse(const char *data, size_t len)
 	size_t idx = 0;
 
 	m->data = msg_crlf(data, len, &m->len);
-	if (mime_too_deep(m->data, m->len, IMAPMSG_MAX_COMPOSITE) ||
-	    mailmime_parse(m->data, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
+	m->scan = msg_flat_comments(m->data, m->len);
+	if (mime_too_deep(m->scan, m->len, IMAPMSG_MAX_COMPOSITE) ||
+	    mailmime_parse(m->scan, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
 		m->root = NULL;
 	if (m->root && m->root->mm_type == MAILMIME_MESSAGE)
 		body = m->root->mm_data.mm_message.mm_msg_mime;
-	part_build(&m->top, body, m->data, m->len, 0, false);
+	part_build(&m->top, body, m->scan, m->len, 0, false);
 	return m;
 }
 
@@ -306,6 +337,8 @@ void imapmsg_free(struct imapmsg *m)
 	part_free(&m->top);
 	if (m->root)
 		mailmime_free(m->root);
+	if (m->scan != m->data)
+		free(m->scan);
 	free(m->data);
 	free(m);
 }
@@ -317,13 +350,13 @@ uint64_t imapmsg_size(const struct imapmsg *m)
 
 /* ----- BODY[section] ----- */
 
-/* sect_put - append n octets, NUL made 0x80 as Dovecot does: no IMAP
+/* sect_put - append the n octets at p (in m->scan), NUL made 0x80 as Dovecot does: no IMAP
  * string may hold NUL (RFC 3501 9: CHAR8) */
-static void sect_put(struct buf *out, const char *p, size_t n)
+static void sect_put(const struct imapmsg *m, struct buf *out, const char *p, size_t n)
 {
 	size_t i, start = out->len;
 
-	buf_append(out, p, n);
+	buf_append(out, m->data + (p - m->scan), n);	/* the bytes as they came */
 	for (i = start; i < out->len; i++)
 		if (out->data[i] == '\0')
 			out->data[i] = (char)0x80;
@@ -393,7 +426,7 @@ static bool sect_has_name(const struct buf *names, const char *name, size_t n)
 
 /* sect_fields - the header fields of hdr whose names are (or, with not,
  * are not) in names, in their order, then the empty line (RFC 3501 6.4.5) */
-static void sect_fields(const char *hdr, size_t len, const struct buf *names, bool not,
+static void sect_fields(const struct imapmsg *m, const char *hdr, size_t len, const struct buf *names, bool not,
 			struct buf *out)
 {
 	struct sieve_hdr h;
@@ -402,7 +435,7 @@ static void sect_fields(const char *hdr, size_t len, const struct buf *names, bo
 	while (sieve_msg_next_header(hdr, len, &pos, &h)) {
 		if (sect_has_name(names, h.name, h.nlen) == not)
 			continue;
-		sect_put(out, h.name, (size_t)(h.value + h.vlen - h.name));
+		sect_put(m, out, h.name, (size_t)(h.value + h.vlen - h.name));
 		if (h.vlen == 0 || h.value[h.vlen - 1] != '\n')
 			buf_puts(out, "\r\n");
 	}
@@ -427,15 +460,15 @@ static const struct imapmsg_part *sect_step(const struct imapmsg_part *p, unsign
 
 /* sect_text - append what t names of entity p; msg says whether p is a
  * message (its header is an RFC 5322 header) rather than a body part */
-static void sect_text(const struct imapmsg_part *p, bool msg, enum sect_text t,
+static void sect_text(const struct imapmsg *m, const struct imapmsg_part *p, bool msg, enum sect_text t,
 		      const struct buf *names, struct buf *out)
 {
 	if (t == SECT_MIME) {
-		sect_put(out, p->hdr, p->hdrlen);
+		sect_put(m, out, p->hdr, p->hdrlen);
 		return;
 	}
 	if (t == SECT_ALL) {
-		sect_put(out, p->body, p->bodylen);
+		sect_put(m, out, p->body, p->bodylen);
 		return;
 	}
 	if (!msg) {	/* HEADER and TEXT of a part: of the message it holds */
@@ -444,11 +477,11 @@ static void sect_text(const struct imapmsg_part *p, bool msg, enum sect_text t,
 		p = p->parts;
 	}
 	if (t == SECT_HEADER)
-		sect_put(out, p->hdr, p->hdrlen);
+		sect_put(m, out, p->hdr, p->hdrlen);
 	else if (t == SECT_TEXT)
-		sect_put(out, p->body, p->bodylen);
+		sect_put(m, out, p->body, p->bodylen);
 	else
-		sect_fields(p->hdr, p->hdrlen, names, t == SECT_FIELDS_NOT, out);
+		sect_fields(m, p->hdr, p->hdrlen, names, t == SECT_FIELDS_NOT, out);
 }
 
 /* sect_msgtext - parse section-msgtext or "MIME" (RFC 3501 9) */
@@ -481,7 +514,7 @@ bool imapmsg_section(const struct imapmsg *m, const char *spec, struct buf *out)
 	bool msg = true, ok = true, numbered = false;
 
 	if (!*spec) {
-		sect_put(out, m->data, m->len);
+		sect_put(m, out, m->scan, m->len);
 		return true;
 	}
 	while (isdigit((unsigned char)*spec)) {
@@ -499,9 +532,9 @@ bool imapmsg_section(const struct imapmsg *m, const char *spec, struct buf *out)
 		ok = sect_parse_text(spec, numbered, &t, &names);
 	if (ok && p) {
 		if (!numbered && t == SECT_ALL)
-			sect_put(out, m->data, m->len);
+			sect_put(m, out, m->scan, m->len);
 		else
-			sect_text(p, msg, t, &names, out);
+			sect_text(m, p, msg, t, &names, out);
 	}
 	buf_free(&names);
 	return ok;

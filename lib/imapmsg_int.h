@@ -9,9 +9,10 @@
 #define IMAPMSG_MAX_DEPTH 64	/* parts deeper than this are read as text */
 #define IMAPMSG_MAX_COMPOSITE 1000	/* more Content-Type fields: no tree */
 #define IMAPMSG_REPARSE_COMPOSITE 16	/* see part_reparse */
+#define IMAPMSG_MAX_COMMENT 64		/* see msg_flat_comments */
 
 /* One entity: a message, or a body part with its MIME header.  Ranges
- * point into imapmsg.data.  A multipart has its parts; a message/rfc822
+ * point into imapmsg.scan.  A multipart has its parts; a message/rfc822
  * part has one, the message it holds. */
 struct imapmsg_part {
 	const char *hdr, *body;
@@ -25,6 +26,8 @@ struct imapmsg_part {
 
 struct imapmsg {
 	char *data;			/* the message with CRLF line ends */
+	char *scan;			/* what is parsed: data, or a copy with
+					 * deep comments flattened; same len */
 	size_t len;
 	struct mailmime *root;		/* NULL if libetpan refused it */
 	struct imapmsg_part top;	/* the message itself */

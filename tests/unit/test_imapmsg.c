@@ -331,6 +331,40 @@ static void test_deep(void **state)
 	buf_free(&out);
 }
 
+/* RFC 5322 3.2.2 comments nest; libetpan recurses on each, so deep ones
+ * are flattened for it, while BODY[] still gives the octets as they came */
+static void test_deep_comments(void **state)
+{
+	static const char *const fields[] = { "From: a@b ", "To: x", "Content-Type: text/plain; a=b ",
+					      "Date: 1 Jan 2000 00:00 +0000 " };
+	struct buf msg = BUF_INIT, out = BUF_INIT;
+	struct imapmsg *m;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		buf_puts(&msg, fields[i]);
+		for (j = 0; j < 200000; j++)
+			buf_putc(&msg, '(');
+		buf_puts(&msg, "\r\n");
+	}
+	buf_puts(&msg, "\r\nbody\r\n");
+	m = imapmsg_parse(msg.data, msg.len);
+	imapmsg_envelope(m, &out);
+	imapmsg_bodystructure(m, true, &out);
+	assert_false(imapmsg_text_has(m, "needle"));
+	buf_reset(&out);
+	assert_true(imapmsg_section(m, "HEADER", &out));
+	assert_int_equal(out.len, msg.len - 6);
+	assert_memory_equal(out.data, msg.data, out.len);
+	buf_reset(&out);
+	assert_true(imapmsg_section(m, "1", &out));
+	assert_string_equal(buf_cstr(&out), "body\r\n");
+	imapmsg_free(m);
+	buf_free(&out);
+	buf_free(&msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_search_case),
 		cmocka_unit_test(test_deep),
+		cmocka_unit_test(test_deep_comments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
