@@ -104,6 +104,7 @@ CORPUS_TEST(test_header_only, "header-only")
 CORPUS_TEST(test_addresses, "addresses")
 CORPUS_TEST(test_addresses2, "addresses2")
 CORPUS_TEST(test_unclosed_nest, "unclosed-nest")
+CORPUS_TEST(test_thunderbird, "thunderbird")
 
 static struct imapmsg *parse_str(const char *s)
 {
@@ -392,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_addresses2),
 		cmocka_unit_test(test_unclosed_nest),
+		cmocka_unit_test(test_thunderbird),
 		cmocka_unit_test(test_section_syntax),
 		cmocka_unit_test(test_crlf_input),
 		cmocka_unit_test(test_search),

@@ -4,7 +4,8 @@
 # Not run by make check (it needs dovecot-imapd and root to become nobody):
 #   sh tests/unit/imapmsg/dovecot-ref.sh [NAME...]
 # The first line of NAME.exp lists the BODY[section]s asked for, "|"-separated;
-# the rest is Dovecot's "* 1 FETCH" line without its FLAGS.
+# the rest is Dovecot's "* 1 FETCH" line without its FLAGS.  The .exp files
+# here came from Dovecot 2.3.19.1 (Debian 12).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d /tmp/imapmsg-dovecot.XXXXXX)
@@ -29,6 +30,7 @@ sections() {
 	# body without its last CRLF, which its BODYSTRUCTURE counts)
 	nested) echo '1|1.MIME|2|2.MIME|3|1.1|3.1|TEXT' ;;
 	unclosed-nest) echo '1|1.1.1.1.1.1.1.1.1.1|1.1.1.1.1.1.1.1.1.1.MIME|1.1.1.1.1.1.1.1.1.MIME' ;;
+	thunderbird) echo '1|1.1|1.2|1.2.1|1.2.2|1.2.2.MIME|2|2.MIME|HEADER.FIELDS (SUBJECT FROM)' ;;
 	digest|no-boundary|no-delimiter) echo '1|1.MIME|2|2.MIME|3|1.1|2.1|3.1|2.HEADER|TEXT' ;;
 	rfc822) echo '1|2|2.MIME|2.HEADER|2.TEXT|2.1|2.2|2.1.MIME|2.HEADER.FIELDS (SUBJECT)|2.3|1.HEADER' ;;
 	alternative) echo '1|2|2.MIME' ;;
