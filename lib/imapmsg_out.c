@@ -157,7 +157,7 @@ static void bs_field(struct buf *out, const struct imapmsg_part *p, const char *
 static void bs_language(struct buf *out, const struct imapmsg_part *p)
 {
 	struct buf v = BUF_INIT;
-	size_t n = 0, start = out->len;
+	size_t n = 0;
 	char *tok, *save = NULL;
 
 	if (imapmsg_field(p->hdr, p->hdrlen, "Content-Language", &v))
@@ -169,7 +169,6 @@ static void bs_language(struct buf *out, const struct imapmsg_part *p)
 		buf_puts(out, "NIL");
 	else
 		buf_putc(out, ')');
-	(void)start;
 	buf_free(&v);
 }
 
