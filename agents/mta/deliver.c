@@ -178,7 +178,7 @@ static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool loc
 	if (local)
 		*remote_sent |= !deliver_local(m, env, addrs, n, fd, out);	/* unnamed: like remote */
 	else
-		mta_relay(m, env, domain, addrs, n, fd, out);
+		mta_relay(m, env, domain, idx, addrs, n, fd, out);
 	for (i = 0; i < n; i++) {
 		deliver_apply(m, env, &env->rcpts[idx[i]], &out[i], local ? "local" : domain);
 		*remote_sent |= !local && out[i].status == DSN_OK;
