@@ -176,7 +176,9 @@ static size_t part_add(struct mv_out *out, struct mailmime *m, const char *id, i
 	if (sf.fld_description)
 		pt->description = mimeview_decode_header(sf.fld_description);
 	pt->size = m->mm_type == MAILMIME_SINGLE ? decoded_size(m) : m->mm_length;
-	pt->depth = depth;
+	/* the nesting a reader sees: one level per dot of the IMAP number */
+	for (const char *d = id; *d; d++)
+		pt->depth += *d == '.';
 	pt->attachment = sf.fld_disposition && sf.fld_disposition->dsp_type &&
 		sf.fld_disposition->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
 	return mv->nparts++;

@@ -33,31 +33,80 @@ static char *safe_text(const char *s, size_t n)
 	return b.data ? buf_detach(&b) : xstrdup("");
 }
 
+/* encoded_word - the RFC 2047 encoded word at s (up to end) parsed by
+ * libetpan and converted to UTF-8 into b; its length, or 0 when it is not
+ * one.  The charset conversion is ours so that bytes that do not convert
+ * show as U+FFFD rather than libetpan's '?'. */
+static size_t encoded_word(struct buf *b, const char *s, const char *end)
+{
+	struct mailmime_encoded_word *w = NULL;
+	size_t idx = 0;
+	int fwd = 0, missing = 0;
+	char *star;
+
+	if (mailmime_encoded_word_parse(s, (size_t)(end - s), &idx, &w, &fwd, &missing) !=
+	    MAILIMF_NO_ERROR || !w)
+		return 0;
+	if (idx < 4 || s[idx - 2] != '?' || s[idx - 1] != '=' || !w->wd_charset || !w->wd_text) {
+		mailmime_encoded_word_free(w);
+		return 0;
+	}
+	/* RFC 2231 5: "charset*language" */
+	if ((star = strchr(w->wd_charset, '*')))
+		*star = '\0';
+	mv_to_utf8(b, w->wd_text, strlen(w->wd_text), w->wd_charset);
+	mailmime_encoded_word_free(w);
+	return idx;
+}
+
 char *mimeview_decode_header(const char *raw)
 {
 	struct buf in = BUF_INIT, out = BUF_INIT;
-	char *dec = NULL, *res;
-	size_t idx = 0;
-	const char *p;
+	const char *p, *end, *ws = NULL;
+	bool after_word = false;
+	char *res;
 
 	/* RFC 5322 2.2.3: unfolding removes the line breaks */
 	for (p = raw; *p; p++)
 		if (*p != '\r' && *p != '\n')
 			buf_putc(&in, *p);
-	buf_puts(&in, "");
-	/* raw 8-bit bytes that are not UTF-8 become U+FFFD before libetpan,
-	 * which would turn them into '?' */
-	mv_utf8_clean(&out, in.data, in.len);
-	buf_puts(&out, "");
-	if (mailmime_encoded_phrase_parse("utf-8", out.data, out.len, &idx, "utf-8", &dec) ==
-	    MAILIMF_NO_ERROR && dec) {
-		buf_reset(&in);
-		mv_utf8_clean(&in, dec, strlen(dec));
-		free(dec);
-		res = safe_text(in.data ? in.data : "", in.len);
-	} else {
-		res = safe_text(out.data, out.len);
+	p = in.data ? in.data : "";
+	end = p + in.len;
+	while (p < end) {
+		const char *lit = p;
+		size_t n;
+
+		if (*p == ' ' || *p == '\t') {
+			for (ws = p; p < end && (*p == ' ' || *p == '\t'); p++)
+				;
+			continue;
+		}
+		if (p + 1 < end && p[0] == '=' && p[1] == '?') {
+			size_t mark = out.len;
+			/* RFC 2047 6.2: white space between two encoded words goes */
+			if (ws && !after_word)
+				buf_append(&out, ws, (size_t)(lit - ws));
+			if ((n = encoded_word(&out, p, end)) > 0) {
+				p += n;
+				ws = NULL;
+				after_word = true;
+				continue;
+			}
+			out.len = mark;
+		}
+		if (ws)
+			buf_append(&out, ws, (size_t)(lit - ws));
+		ws = NULL;
+		after_word = false;
+		/* raw bytes up to the next blank or encoded word, not UTF-8
+		 * ones shown as U+FFFD */
+		for (p++; p < end && *p != ' ' && *p != '\t' && !(p[0] == '=' && p + 1 < end && p[1] == '?'); p++)
+			;
+		mv_utf8_clean(&out, lit, (size_t)(p - lit));
 	}
+	if (ws)
+		buf_append(&out, ws, (size_t)(end - ws));
+	res = safe_text(out.data ? out.data : "", out.len);
 	buf_free(&in);
 	buf_free(&out);
 	return res;
