@@ -113,15 +113,27 @@ static int encoding_of(const struct mailmime *m)
 
 bool mv_decode(const struct mailmime *m, struct buf *b)
 {
-	const char *p;
+	const char *p, *tail = "";
 	size_t n, idx = 0, rlen;
+	int enc = encoding_of(m);
 	char *r;
 
 	if (!body_of(m, &p, &n))
 		return false;
-	if (mailmime_part_parse(p, n, &idx, encoding_of(m), &r, &rlen) != MAILIMF_NO_ERROR)
+	/* libetpan's quoted-printable decoder reads past an "=" or "=X" at
+	 * the very end: such an end is cut off here.  "=" (a soft break with
+	 * nothing after it) goes; "=X" is not an escape and stays as text. */
+	if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE && n >= 1 && p[n - 1] == '=') {
+		n--;
+	} else if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE && n >= 2 && p[n - 2] == '=') {
+		if (p[n - 1] != '\r' && p[n - 1] != '\n')
+			tail = p + n - 2;
+		n -= 2;
+	}
+	if (mailmime_part_parse(p, n, &idx, enc, &r, &rlen) != MAILIMF_NO_ERROR)
 		return false;
 	buf_append(b, r, rlen);
+	buf_append(b, tail, *tail ? 2 : 0);
 	mmap_string_unref(r);
 	return true;
 }
@@ -425,23 +437,52 @@ static void walk_body(struct mv_out *out, struct mailmime *body, const char *id,
 	free(cid);
 }
 
+int mv_mime_parse(const char *data, size_t len, struct mailmime **top)
+{
+	const char *p = data, *end = data + len;
+	size_t idx = 0;
+	int fields = 0;
+
+	/* libetpan parses nested parts by recursion: every level needs a
+	 * Content-Type field (a digest's parts need one every other level),
+	 * so counting them bounds the depth and the stack it needs */
+	while (p < end) {
+		const char *nl;
+		if ((size_t)(end - p) >= 12 && strncasecmp(p, "content-type", 12) == 0 &&
+		    ++fields > MV_FIELDS_MAX)
+			return -1;
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			break;
+		p = nl + 1;
+	}
+	*top = NULL;
+	if (mailmime_parse(data, len, &idx, top) != MAILIMF_NO_ERROR || !*top)
+		return 0;
+	return 1;
+}
+
 struct mimeview *mimeview_parse(const char *data, size_t len, const struct mimeview_opts *o)
 {
 	static const struct mimeview_opts defaults = { 0 };
 	struct mimeview *mv = xcalloc(1, sizeof(*mv));
 	struct mv_out out = { 0 };
 	struct mailmime *top = NULL;
-	size_t idx = 0;
+	int rc;
 
 	out.mv = mv;
 	out.o = o ? o : &defaults;
 	out.width = out.o->width > 0 ? out.o->width : 78;
 	mv_headers(&out, data, len, mv);
 	mv_line(&out, MV_BODY, 0, "", 0);
-	if (mailmime_parse(data, len, &idx, &top) != MAILIMF_NO_ERROR || !top) {
-		mv_note(&out, _("the message could not be parsed: shown as it is"));
+	rc = mv_mime_parse(data, len, &top);
+	if (rc <= 0) {
 		size_t h = rfc5322_header_end(data, len);
 		struct buf u = BUF_INIT;
+
+		if (rc < 0)
+			mv_note(&out, _("too many MIME parts: shown as it is"));
+		else
+			mv_note(&out, _("the message could not be parsed: shown as it is"));
 		mv_utf8_clean(&u, data + h, len - h);
 		mv_text(&out, u.data ? u.data : "", u.len, false, false);
 		buf_free(&u);

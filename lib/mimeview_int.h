@@ -11,6 +11,7 @@
 /* bounds on the work done to render one message */
 #define MV_TEXT_MAX	(8u << 20)	/* a text part larger than this (encoded) is listed, not shown */
 #define MV_DEPTH_MAX	24		/* nesting of multiparts and messages shown */
+#define MV_FIELDS_MAX	2000		/* Content-Type fields in one message */
 #define MV_HTML_TIMEOUT	10000		/* ms for a mailcap program */
 
 /* the renderer's state while one message is walked */
@@ -47,6 +48,9 @@ void mv_html(struct mv_out *out, const char *html, size_t len);
 /* mv_decode - the decoded body of a single part (or the text of a
  * message/rfc822 part) appended to b; false when there is none */
 bool mv_decode(const struct mailmime *m, struct buf *b);
+/* mv_mime_parse - libetpan's tree of a message into *top: 1, or 0 when
+ * it failed, -1 when the message has more than MV_FIELDS_MAX parts */
+int mv_mime_parse(const char *data, size_t len, struct mailmime **top);
 /* mv_param - a Content-Type or Content-Disposition parameter, with RFC 2231
  * continuations and charset and RFC 2047 words decoded to UTF-8; NULL when
  * absent.  params holds struct mailmime_parameter.  Newly allocated. */

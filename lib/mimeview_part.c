@@ -64,10 +64,9 @@ static struct mailmime *find_node(struct mailmime *m, const char *id, const char
 bool mimeview_part_data(const char *data, size_t len, const char *id, struct buf *out)
 {
 	struct mailmime *top = NULL, *m;
-	size_t idx = 0;
 	bool ok = false;
 
-	if (!id || !*id || mailmime_parse(data, len, &idx, &top) != MAILIMF_NO_ERROR || !top)
+	if (!id || !*id || mv_mime_parse(data, len, &top) <= 0)
 		return false;
 	m = top->mm_type == MAILMIME_MESSAGE ? find_body(top->mm_data.mm_message.mm_msg_mime, "", id)
 		: find_node(top, "1", id);

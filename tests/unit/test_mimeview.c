@@ -527,6 +527,55 @@ static void test_deep_nesting(void **state)
 	buf_free(&msg);
 }
 
+/* found by fuzz_mimeview: libetpan's QP decoder read past an "=X" or "="
+ * at the very end of the message (ASan: heap-buffer-overflow) */
+static void test_qp_end(void **state)
+{
+	static const char *const ends[][2] = {
+		{ "ab=C", "ab=C" }, { "ab=", "ab" }, { "ab=\n", "ab" }, { "ab=4", "ab=4" },
+		{ "ab=41", "abA" },
+	};
+	const char *hdr = "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n";
+	size_t i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t n = strlen(hdr) + strlen(ends[i][0]);
+		char *msg = xmalloc(n);	/* exactly, so that ASan sees a read past it */
+		struct buf b = BUF_INIT;
+		struct mimeview *mv;
+
+		memcpy(msg, hdr, strlen(hdr));
+		memcpy(msg + strlen(hdr), ends[i][0], strlen(ends[i][0]));
+		mv = mimeview_parse(msg, n, NULL);
+		assert_int_equal(mv->nlines, 2);
+		assert_string_equal(mv->lines[1].text, ends[i][1]);
+		assert_true(mimeview_part_data(msg, n, "1", &b));
+		assert_string_equal(b.data, ends[i][1]);
+		mimeview_free(mv);
+		buf_free(&b);
+		free(msg);
+	}
+}
+
+/* 100000 nested message/rfc822 parts overflowed the stack in libetpan's
+ * recursive parser: such a message is shown as text with a note */
+static void test_too_many_parts(void **state)
+{
+	struct buf msg = BUF_INIT;
+	struct mimeview *mv;
+	int i;
+
+	buf_puts(&msg, "Subject: deep\n");
+	for (i = 0; i < 100000; i++)
+		buf_puts(&msg, "Content-Type: message/rfc822\n\n");
+	mv = mimeview_parse(msg.data, msg.len, NULL);
+	assert_string_equal(mv->lines[2].text, "[-- too many MIME parts: shown as it is --]");
+	assert_int_equal(mv->nparts, 0);
+	mimeview_free(mv);
+	assert_false(mimeview_part_data(msg.data, msg.len, "1", &msg));
+	buf_free(&msg);
+}
+
 /* decoded octets by IMAP number; saving never overwrites */
 static void test_part_data_save(void **state)
 {
@@ -712,6 +761,8 @@ int main(void)
 		cmocka_unit_test(test_headers_and_long_lines),
 		cmocka_unit_test(test_big_parts),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_qp_end),
+		cmocka_unit_test(test_too_many_parts),
 		cmocka_unit_test(test_part_data_save),
 		cmocka_unit_test(test_view_command),
 		cmocka_unit_test(test_mailcap_parse),
