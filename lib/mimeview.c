@@ -217,6 +217,7 @@ static void attachment_line(struct mv_out *out, size_t i)
 	struct buf b = BUF_INIT;
 
 	pt->attachment = true;
+	/* TRANSLATORS: part number, file name, MIME type, size ("12K") */
 	if (name)
 		line = xasprintf(_("[-- Attachment #%s: %s (%s, %s) --]"), pt->id, name, pt->type, size);
 	else
@@ -387,6 +388,7 @@ static void walk_message(struct mv_out *out, struct mailmime *m, const char *id,
 	}
 	out->mv->parts[i].shown = true;
 	separate(out);
+	/* TRANSLATORS: a message/rfc822 part shown inline; %s: its number */
 	mv_note(out, _("Forwarded message (part %s)"), id);
 	if (body_of(m, &p, &n))
 		mv_headers(out, p, n, NULL);

@@ -16,7 +16,21 @@ struct html_state {
 	struct buf *b;
 	bool pre, space, skip_ws;
 	int list;		/* nesting of ul/ol */
+	int quote;		/* nesting of blockquote, shown as "> " */
+	size_t start;		/* where this rendering began in b */
 };
+
+/* line_start - at the start of a line, the ">" of the blockquotes around */
+static void line_start(struct html_state *st)
+{
+	struct buf *b = st->b;
+
+	if (st->quote == 0 || (b->len > st->start && b->data[b->len - 1] != '\n'))
+		return;
+	for (int i = 0; i < st->quote && i < 50; i++)
+		buf_putc(b, '>');
+	buf_putc(b, ' ');
+}
 
 /* put_cp - code point cp as UTF-8; invalid ones as U+FFFD */
 static void put_cp(struct buf *b, unsigned long cp)
@@ -163,7 +177,10 @@ static const char *tag(struct html_state *st, const char *p, const char *end)
 		buf_putc(st->b, '\n');
 		st->space = false;
 		st->skip_ws = true;
-	} else if (tag_is(t, n, "p") || tag_is(t, n, "blockquote") || tag_is(t, n, "table") ||
+	} else if (tag_is(t, n, "blockquote")) {
+		newline(st, true);
+		st->quote += close ? (st->quote > 0 ? -1 : 0) : 1;
+	} else if (tag_is(t, n, "p") || tag_is(t, n, "table") ||
 		   (n == 2 && tolower((unsigned char)t[0]) == 'h' && t[1] >= '1' && t[1] <= '6')) {
 		newline(st, true);
 	} else if (tag_is(t, n, "ul") || tag_is(t, n, "ol")) {
@@ -171,6 +188,7 @@ static const char *tag(struct html_state *st, const char *p, const char *end)
 		newline(st, st->list == 0);
 	} else if (tag_is(t, n, "li") && !close) {
 		newline(st, false);
+		line_start(st);
 		for (int i = 1; i < st->list && i < 10; i++)
 			buf_puts(st->b, "  ");
 		buf_puts(st->b, "* ");
@@ -188,7 +206,7 @@ static const char *tag(struct html_state *st, const char *p, const char *end)
 
 void mv_html_strip(struct buf *b, const char *html, size_t len)
 {
-	struct html_state st = { b, false, false, true, 0 };
+	struct html_state st = { b, false, false, true, 0, 0, b->len };
 	const char *p = html, *end = html + len;
 	size_t start = b->len;
 
@@ -202,6 +220,7 @@ void mv_html_strip(struct buf *b, const char *html, size_t len)
 			st.space = true;
 			p++;
 		} else {
+			line_start(&st);
 			if (st.space && !st.skip_ws)
 				buf_putc(b, ' ');
 			st.space = st.skip_ws = false;

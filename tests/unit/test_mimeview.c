@@ -289,6 +289,15 @@ static void test_html_builtin(void **state)
 		"B|* second item",
 		"B|",
 		"B|Data…",
+		"B|",
+		"Q1|> Quoted once",
+		"Q1|> still",
+		"B|",
+		"Q2|>> twice",
+		"B|",
+		"Q1|> back",
+		"B|",
+		"B|After",
 		NULL,
 	};
 	check("html.eml", NULL, exp);
