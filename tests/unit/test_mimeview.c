@@ -14,7 +14,6 @@
 #include <cmocka.h>
 #include "buf.h"
 #include "fsutil.h"
-#include "mailcap.h"
 #include "mimeview.h"
 #include "xalloc.h"
 
@@ -648,70 +647,6 @@ static void test_view_command(void **state)
 	unlink(path);
 }
 
-/* RFC 1524 syntax: comments, continuations, "\;", flags */
-static void test_mailcap_parse(void **state)
-{
-	const char *text = "# comment\n\n"
-		"Text/HTML; w3m -dump \\\n  -T text/html %s; copiousoutput;\\\n nametemplate=%s.html\n"
-		"text/x-a; echo a\\;b %s ; needsterminal ; test=test -n \"$DISPLAY\"\r\n"
-		"broken line without a command\n";
-	struct mailcap mc = { 0 };
-	const struct mailcap_entry *e;
-
-	mailcap_parse(&mc, text, strlen(text));
-	assert_int_equal(mc.n, 2);
-	e = &mc.entries[0];
-	assert_string_equal(e->type, "text/html");
-	assert_string_equal(e->view, "w3m -dump   -T text/html %s");
-	assert_true(e->copiousoutput);
-	assert_false(e->needsterminal);
-	assert_string_equal(e->nametemplate, "%s.html");
-	e = &mc.entries[1];
-	assert_string_equal(e->view, "echo a;b %s");
-	assert_true(e->needsterminal);
-	assert_string_equal(e->test, "test -n \"$DISPLAY\"");
-	assert_ptr_equal(mailcap_find(&mc, "text/html", true, false), &mc.entries[0]);
-	assert_null(mailcap_find(&mc, "text/x-a", false, false));
-	assert_null(mailcap_find(&mc, "text/x-a", true, true));
-	free(mc.entries[0].type); free(mc.entries[0].view); free(mc.entries[0].nametemplate);
-	free(mc.entries[1].type); free(mc.entries[1].view); free(mc.entries[1].test);
-	free(mc.entries);
-}
-
-/* words as sh splits them, with substitutions inside; shell syntax refused */
-static void test_mailcap_argv(void **state)
-{
-	static const char *const params[] = { "charset", "utf-8", "name", "a;b", NULL };
-	char **a;
-	bool has_file;
-
-	a = mailcap_argv("w3m -I %{charset} 'a b' \"c d\" e\\ f -T %t %s", "text/html",
-			 "/tmp/x y", params, &has_file);
-	assert_non_null(a);
-	assert_true(has_file);
-	assert_string_equal(a[0], "w3m");
-	assert_string_equal(a[2], "utf-8");
-	assert_string_equal(a[3], "a b");
-	assert_string_equal(a[4], "c d");
-	assert_string_equal(a[5], "e f");
-	assert_string_equal(a[7], "text/html");
-	assert_string_equal(a[8], "/tmp/x y");
-	assert_null(a[9]);
-	mailcap_argv_free(a);
-	a = mailcap_argv("lynx -dump", "text/html", "/tmp/x", NULL, &has_file);
-	assert_non_null(a);
-	assert_false(has_file);
-	mailcap_argv_free(a);
-	assert_null(mailcap_argv("cat %s | less", "text/html", "/tmp/x", NULL, NULL));
-	assert_null(mailcap_argv("cat %s; rm x", "text/html", "/tmp/x", NULL, NULL));
-	assert_null(mailcap_argv("cat \"$HOME\"", "text/html", "/tmp/x", NULL, NULL));
-	assert_null(mailcap_argv("cat 'x", "text/html", "/tmp/x", NULL, NULL));
-	assert_null(mailcap_argv("show %{name} %s", "text/html", "/tmp/x", params, NULL));
-	assert_null(mailcap_argv("show %{none} %s", "text/html", "/tmp/x", params, NULL));
-	assert_null(mailcap_argv("show %F", "text/html", "/tmp/x", params, NULL));
-	assert_null(mailcap_argv("", "text/html", "/tmp/x", params, NULL));
-}
-
 /* headers: RFC 2047 in several charsets, unknown ones, hostile bytes */
 static void test_decode_header(void **state)
 {
@@ -774,8 +709,6 @@ int main(void)
 		cmocka_unit_test(test_too_many_parts),
 		cmocka_unit_test(test_part_data_save),
 		cmocka_unit_test(test_view_command),
-		cmocka_unit_test(test_mailcap_parse),
-		cmocka_unit_test(test_mailcap_argv),
 		cmocka_unit_test(test_decode_header),
 		cmocka_unit_test(test_open_missing),
 	};
