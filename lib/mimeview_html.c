@@ -278,8 +278,10 @@ static bool external(struct mv_out *out, const char *html, size_t len, struct bu
 	if (close(fd) == 0 && written &&
 	    (argv = mailcap_argv(en->view, "text/html", path, params, NULL))) {
 		ok = mailcap_run(argv, path, MV_TEXT_MAX, MV_HTML_TIMEOUT, res) == 0;
-		if (ok)
-			mv_note(out, _("text/html rendered by %s"), argv[0]);
+		if (ok) {
+			const char *prog = strrchr(argv[0], '/');
+			mv_note(out, _("text/html rendered by %s"), prog ? prog + 1 : argv[0]);
+		}
 		mailcap_argv_free(argv);
 	}
 	unlink(path);

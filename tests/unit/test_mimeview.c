@@ -334,7 +334,7 @@ static void test_html_external(void **state)
 
 	assert_true(mv->nlines > 6);
 	assert_int_equal(mv->lines[3].kind, MV_NOTE);
-	assert_non_null(strstr(mv->lines[3].text, "text/html rendered by /"));
+	assert_string_equal(mv->lines[3].text, "[-- text/html rendered by render.sh --]");
 	args = mv->lines[4].text;
 	assert_true(strncmp(args, "args: -c utf-8 /", 16) == 0);
 	tmp = args + 15;
