@@ -122,7 +122,7 @@ void pop3d_cmd_run(struct pop3d *p, char *line, size_t len)
 {
 	const struct pop3d_cmd *c;
 	char *argv[POP3D_MAX_ARGS], *args, verb[5];
-	size_t vlen = strcspn(line, " ");
+	size_t vlen;
 	int argc;
 
 	line[len] = '\0';
@@ -130,6 +130,7 @@ void pop3d_cmd_run(struct pop3d *p, char *line, size_t len)
 		pop3d_error(p, NULL, "NUL byte in command");
 		return;
 	}
+	vlen = strcspn(line, " ");
 	/* RFC 2449 3: a keyword is 3 or 4 characters */
 	c = NULL;
 	if (vlen >= 3 && vlen <= 4) {
