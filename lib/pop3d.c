@@ -59,11 +59,11 @@ static void pop3d_status(struct pop3d *p, bool ok, const char *code, const char 
 
 	vsnprintf(text, sizeof(text), fmt, ap);
 	pop3d_clean(clean, text, sizeof(clean) - 1);
-	n = snprintf(line, sizeof(line) - 2, "%s%s%s%s%s%s", ok ? "+OK" : "-ERR",
+	n = snprintf(line, sizeof(line) - 1, "%s%s%s%s%s%s", ok ? "+OK" : "-ERR",
 		     code ? " [" : "", code ? code : "", code ? "]" : "",
 		     clean[0] ? " " : "", clean);
-	if (n < 0 || (size_t)n > sizeof(line) - 3)
-		n = (int)sizeof(line) - 3;
+	if (n < 0 || (size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
 	memcpy(line + n, "\r\n", 2);
 	pop3d_put(p, line, (size_t)n + 2);
 }
@@ -106,16 +106,17 @@ void pop3d_error(struct pop3d *p, const char *code, const char *fmt, ...)
 
 void pop3d_data_line(struct pop3d *p, const char *fmt, ...)
 {
-	char line[POP3D_REPLY_MAX + 1];
+	char line[POP3D_REPLY_MAX];
 	va_list ap;
 	int n;
 
+	/* at most POP3D_REPLY_MAX octets, a stuffed "." and CR LF included */
 	line[0] = '.';
 	va_start(ap, fmt);
-	n = vsnprintf(line + 1, sizeof(line) - 3, fmt, ap);
+	n = vsnprintf(line + 1, sizeof(line) - 2, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n > sizeof(line) - 4)
-		n = (int)sizeof(line) - 4;
+	if (n < 0 || (size_t)n > sizeof(line) - 3)
+		n = (int)sizeof(line) - 3;
 	memcpy(line + 1 + n, "\r\n", 2);
 	/* RFC 1939 3: a line starting with "." gets one more */
 	if (line[1] == '.')
