@@ -85,7 +85,9 @@ const char *pop3d_user(const struct pop3d *p);
  * failed open, pop3d_timeout, pop3d_eof, or at last pop3d_free), in any
  * state, whether or not open was called or succeeded: it must undo only
  * what open did.  A uidl that breaks its rule makes open fail as -2 would,
- * with -ERR [SYS/PERM] (a bug in the hook, logged).
+ * with -ERR [SYS/PERM] (a bug in the hook, logged).  update is not called
+ * when QUIT finds nothing deleted.  RETR's "+OK n octets" counts what read
+ * gave, before dot-stuffing; text not ending in CR LF gets one.
  *
  * Limits: a field left at 0 takes the default; limits may be NULL;
  * max_line under 16 is taken as 16.  A response line in an AUTH exchange
