@@ -31,13 +31,14 @@ void pop3d_enter_state(struct pop3d *p, enum pop3d_state st)
 }
 
 /* pop3d_clean - copy text for a reply: control bytes become '?' (they
- * would let a name start a reply line of its own), at most max bytes */
+ * would let a name start a reply line of its own), and so do bytes over
+ * 0x7e (RFC 1939 3: replies are ASCII), at most max bytes */
 static void pop3d_clean(char *dst, const char *src, size_t max)
 {
 	size_t i;
 
 	for (i = 0; i < max && src[i]; i++)
-		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
+		dst[i] = (unsigned char)src[i] < 0x20 || (unsigned char)src[i] > 0x7e ? '?' : src[i];
 	dst[i] = '\0';
 }
 
