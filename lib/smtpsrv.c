@@ -410,7 +410,9 @@ void smtpsrv_session(const struct smtpsrv *srv, int fd)
 	s.e = smtpd_new(srv->mode, srv->hostname, &srv->limits, &h);
 	if (srv->tls && !srv->implicit_tls)
 		smtpd_offer_starttls(s.e, srv->tls_required);
-	smtpd_allow_auth_in_clear(s.e, srv->auth_in_clear);
+	smtpd_allow_auth_in_clear(s.e, srv->auth_in_clear &&
+				  (rcptpolicy_cidr_match(s.ip, "127.0.0.0/8") ||
+				   rcptpolicy_cidr_match(s.ip, "::1")));
 	msg_info("connect from=%s", s.peer);
 	if (session_implicit_tls(&s))
 		session_loop(&s);

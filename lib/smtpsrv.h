@@ -31,7 +31,7 @@ struct smtpsrv {
 	struct tls_server *tls;		/* NULL: no TLS */
 	bool implicit_tls;		/* handshake before the greeting (RFC 8314) */
 	bool tls_required;		/* nothing but EHLO, STARTTLS... in clear */
-	bool auth_in_clear;		/* offer AUTH without TLS (loopback tests) */
+	bool auth_in_clear;		/* offer AUTH without TLS to loopback clients */
 	/* queued: a message is durable in the queue (kick the queue manager);
 	 * may be NULL */
 	void (*queued)(void *ctx, const char *id);
