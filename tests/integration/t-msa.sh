@@ -5,7 +5,7 @@
 # (starttls() and SMTP_SSL).  Each accepted message is looked for in the
 # Maildir after poczta-mta and poczta-mda.  Then what is refused: AUTH in
 # clear, MAIL before AUTH, a sender or From: that is not the user's.
-# Failed logins are in t-msa-auth.sh, the certificate reload in t-msa-tls.sh.
+# Failed logins and the certificate reload are in t-msa-auth.sh.
 . "$(dirname "$0")/../lib.sh"
 
 base=$(free_port_base)
