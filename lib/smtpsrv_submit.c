@@ -71,6 +71,20 @@ static char *fixup_value(const char *p, size_t len, const char *name)
 	return v;
 }
 
+/* fixup_addr_ok - an addr-spec as a person reads it: mailimf is lenient
+ * and lets through brackets and control bytes a valid one never has */
+static bool fixup_addr_ok(const char *a)
+{
+	const char *p;
+
+	if (*a == '\0' || strchr(a, '@') == NULL)
+		return false;
+	for (p = a; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("<>(),;:\\[]", *p))
+			return false;
+	return true;
+}
+
 /* fixup_authors - every mailbox of a From: or Sender: value must be the
  * user's; 0, or -1 with d set */
 static int fixup_authors(const struct smtpsrv_fixup *f, const char *field, const char *value,
@@ -90,7 +104,10 @@ static int fixup_authors(const struct smtpsrv_fixup *f, const char *field, const
 	}
 	for (it = clist_begin(mbl->mb_list); it && rc == 0; it = clist_next(it)) {
 		const struct mailimf_mailbox *mb = clist_content(it);
-		if (f->sender_ok && f->user && !f->sender_ok(f->ctx, f->user, mb->mb_addr_spec)) {
+		if (!fixup_addr_ok(mb->mb_addr_spec)) {
+			dsn_set(d, DSN_PERMFAIL, "5.6.0", "Error: the %s: field cannot be read", field);
+			rc = -1;
+		} else if (f->sender_ok && f->user && !f->sender_ok(f->ctx, f->user, mb->mb_addr_spec)) {
 			dsn_set(d, DSN_PERMFAIL, "5.7.1",
 				"<%s>: %s: address rejected: not owned by user %s",
 				mb->mb_addr_spec, field, f->user);
