@@ -40,7 +40,8 @@ bool rcptpolicy_cidr_match(const char *ip, const char *cidr)
 	unsigned char a[16], n[16];
 	int fa, fn, ba, bn, i;
 
-	if (!rcptpolicy_cidr_parse(ip, a, &fa, &ba) || !rcptpolicy_cidr_parse(cidr, n, &fn, &bn) || fa != fn)
+	if (!rcptpolicy_cidr_parse(ip, a, &fa, &ba) || !rcptpolicy_cidr_parse(cidr, n, &fn, &bn) ||
+	    fa != fn)
 		return false;
 	for (i = 0; i < bn / 8; i++)
 		if (a[i] != n[i])
@@ -85,7 +86,8 @@ void rcpt_targets_free(struct rcpt_target *t, size_t n)
 }
 
 /* rcptpolicy_local_user - the user a local part names (its +detail ignored), or NULL */
-static const char *rcptpolicy_local_user(const struct rcpt_policy *pol, const char *local, const char *addr)
+static const char *rcptpolicy_local_user(const struct rcpt_policy *pol, const char *local,
+					 const char *addr)
 {
 	char *name = xstrdup(local), *plus, *p;
 	const struct user *u;
@@ -103,8 +105,8 @@ static const char *rcptpolicy_local_user(const struct rcpt_policy *pol, const ch
 
 /* rcptpolicy_local - a recipient in a local domain: an alias, a user, or postmaster
  * (RFC 5321 4.5.1: always accepted) */
-static int rcptpolicy_local(const struct rcpt_policy *pol, const char *local, const char *domain, const char *rcpt,
-		     struct rcpt_target **out, size_t *n, struct dsn *d)
+static int rcptpolicy_local(const struct rcpt_policy *pol, const char *local, const char *domain,
+			    const char *rcpt, struct rcpt_target **out, size_t *n, struct dsn *d)
 {
 	char **targets = pol->aliases ? aliases_expand(pol->aliases, local, d) : NULL;
 	char **t;
