@@ -17,6 +17,7 @@
 #include "xalloc.h"
 
 #define SMTPSRV_MAX_HEADER (256 * 1024)
+#define SMTPSRV_USER_SHOWN 128		/* of a user name in the log */
 
 struct session {
 	const struct smtpsrv *m;
@@ -326,12 +327,21 @@ static void session_auth(void *ctx, const char *mech, const char *authzid, const
 {
 	struct session *s = ctx;
 
+	char shown[SMTPSRV_USER_SHOWN];
+	size_t i;
+
 	(void)authzid;		/* the engine let through only "" or user */
+	/* the name is the client's: no control bytes into the log (the
+	 * engine refuses them in PLAIN and LOGIN already; this is the log's
+	 * own guard) */
+	for (i = 0; i + 1 < sizeof(shown) && user[i]; i++)
+		shown[i] = (unsigned char)user[i] < 0x20 || user[i] == 0x7f ? '?' : user[i];
+	shown[i] = '\0';
 	s->m->auth(s->m->ctx, s->ip, user, pass, out);
 	if (out->status == DSN_OK)
-		msg_info("auth from=%s user=%s mech=%s", s->peer, user, mech);
+		msg_info("auth from=%s user=%s mech=%s", s->peer, shown, mech);
 	else
-		msg_warnx("auth failed from=%s user=%s mech=%s reason=\"%s\"", s->peer, user, mech,
+		msg_warnx("auth failed from=%s user=%s mech=%s reason=\"%s\"", s->peer, shown, mech,
 			  out->text);
 }
 

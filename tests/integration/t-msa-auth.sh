@@ -60,6 +60,10 @@ check "throttled across sessions: the 4th failure from this address waits 1.6 s"
 check "the log counts the failures of both sessions" grep -q 'user=nosuchuser .*failures=4 from this address' "$LOG"
 check "the right password still works after failures" grep -q '^auth 235 [0-9.]* 2.7.0' "$T/a"
 
+auth $TLS "$(printf 'evil\nMSA info: forged line')":x
+check "a user name with a line end: 535" grep -q '^auth 535 ' "$T/a"
+check "and it cannot forge a log line" sh -c "! grep -q '^MSA info: forged line' '$LOG'"
+
 # fp PORT [starttls]: the SHA-256 fingerprint of the certificate served there
 fp () {
 	openssl s_client -connect "127.0.0.1:$1" ${2:+-starttls smtp} </dev/null 2>/dev/null |
