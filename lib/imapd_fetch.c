@@ -1,0 +1,409 @@
+/* imapd_fetch.c - FETCH (RFC 3501 6.4.5) and STORE (6.4.6): message
+ * attributes from the UID list (UID, FLAGS, INTERNALDATE, RFC822.SIZE)
+ * and from the message's bytes (BODY[section]<partial>, RFC822.*), with
+ * LF line ends turned into CRLF on the way out. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "imapd_int.h"
+#include "msg.h"
+#include "xalloc.h"
+
+size_t *imapd_msgs(const struct imapd *e, const struct imapd_seqset *s, bool uid, size_t *n)
+{
+	const struct mstore_box *b = e->box;
+	size_t *idx = xcalloc(b->n + 1, sizeof(size_t)), i;
+	uint32_t star = uid ? (b->n ? b->msgs[b->n - 1].uid : 0) : (uint32_t)b->n;
+
+	*n = 0;
+	for (i = 0; i < b->n; i++)
+		if (imapd_seqset_has(s, uid ? b->msgs[i].uid : (uint32_t)(i + 1), star))
+			idx[(*n)++] = i;
+	return idx;
+}
+
+/* imapd_set_arg - SP sequence-set; false after a BAD (RFC 3501 9: a
+ * message number over EXISTS is an error, a UID that is gone is not) */
+bool imapd_set_arg(struct imapd *e, struct buf *out, bool uid, struct imapd_seqset *s)
+{
+	size_t i;
+
+	if (!imapd_sp(&e->cmd) || !imapd_seqset(&e->cmd, s)) {
+		imapd_reply(e, out, "BAD", "Invalid sequence set");
+		return false;
+	}
+	for (i = 0; !uid && i < s->n; i++)
+		if ((s->r[i].lo != UINT32_MAX && s->r[i].lo > e->box->n) ||
+		    (s->r[i].hi != UINT32_MAX && s->r[i].hi > e->box->n)) {
+			imapd_reply(e, out, "BAD", "No such message");
+			free(s->r);
+			return false;
+		}
+	return true;
+}
+
+/* imapd_crlf - data with every bare LF as CRLF (RFC 3501 2.3.4) */
+static void imapd_crlf(const char *p, size_t n, struct buf *out)
+{
+	size_t i, start = 0;
+
+	buf_reserve(out, n + n / 32);
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) {
+			buf_append(out, p + start, i - start);
+			buf_puts(out, "\r\n");
+			start = i + 1;
+		}
+	buf_append(out, p + start, n - start);
+}
+
+/* imapd_header_len - octets of the header with the blank line after it */
+static size_t imapd_header_len(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n' && (i + 1 < n) &&
+		    (p[i + 1] == '\n' || (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')))
+			return i + (p[i + 1] == '\n' ? 2 : 3);
+	return n;
+}
+
+/* imapd_field_listed - whether the field at p (name up to ':') is among
+ * names, a space-separated list inside the section's parentheses */
+static bool imapd_field_listed(const char *p, size_t n, const char *names)
+{
+	const char *colon = memchr(p, ':', n);
+	size_t len = colon ? (size_t)(colon - p) : 0;
+
+	while (len && *names) {
+		size_t w;
+		names += strspn(names, " ");
+		w = strcspn(names, " )");
+		if (w == len && strncasecmp(names, p, len) == 0)
+			return true;
+		names += w;
+		if (*names == ')')
+			break;
+	}
+	return false;
+}
+
+/* imapd_header_fields - HEADER.FIELDS (names) or, with not, .NOT */
+static void imapd_header_fields(const char *p, size_t hlen, const char *names, bool not,
+				struct buf *out)
+{
+	size_t i = 0;
+
+	while (i < hlen) {
+		size_t end = i;
+		/* a field runs on over lines that start with white space */
+		do {
+			const char *lf = memchr(p + end, '\n', hlen - end);
+			end = lf ? (size_t)(lf - p) + 1 : hlen;
+		} while (end < hlen && (p[end] == ' ' || p[end] == '\t'));
+		if (end - i > 2 && p[i] != '\n' && p[i] != '\r' &&
+		    imapd_field_listed(p + i, end - i, names) != not)
+			buf_append(out, p + i, end - i);
+		i = end;
+	}
+	buf_puts(out, "\n");	/* the blank line ending the header */
+}
+
+/* imapd_section - the octets of BODY[spec] in LF form; false for a spec
+ * this server cannot serve */
+static bool imapd_section(const char *p, size_t n, const char *spec, struct buf *out)
+{
+	size_t hlen = imapd_header_len(p, n);
+
+	if (*spec == '\0')
+		buf_append(out, p, n);
+	else if (strcasecmp(spec, "HEADER") == 0)
+		buf_append(out, p, hlen);
+	else if (strcasecmp(spec, "TEXT") == 0 || strcmp(spec, "1") == 0)
+		buf_append(out, p + hlen, n - hlen);
+	else if (strncasecmp(spec, "HEADER.FIELDS.NOT (", 19) == 0)
+		imapd_header_fields(p, hlen, spec + 19, true, out);
+	else if (strncasecmp(spec, "HEADER.FIELDS (", 15) == 0)
+		imapd_header_fields(p, hlen, spec + 15, false, out);
+	else
+		return false;
+	return true;
+}
+
+static bool imapd_section_ok(const char *spec)
+{
+	struct buf b = BUF_INIT;
+	bool ok = imapd_section("", 0, spec, &b);
+
+	buf_free(&b);
+	return ok;
+}
+
+/* One FETCH attribute. */
+struct fetch_att {
+	enum { FA_UID, FA_FLAGS, FA_IDATE, FA_SIZE, FA_BODY } kind;
+	char *name;		/* as echoed: "BODY[HEADER]", "RFC822" */
+	char *spec;		/* between the brackets */
+	bool peek;
+	long long origin, count;	/* <origin.count>, -1 when absent */
+};
+
+struct fetch_req {
+	struct fetch_att a[32];
+	size_t n;
+	bool needs_data, sets_seen;
+};
+
+/* fetch_section_att - "BODY[...]<o.c>" or "BODY.PEEK[...]" */
+static bool fetch_section_att(const char *tok, struct fetch_att *a)
+{
+	const char *open = strchr(tok, '['), *close = strrchr(tok, ']');
+	unsigned long long o, c;
+	char *spec;
+	int used = 0;
+
+	if (open == NULL || close == NULL || close < open)
+		return false;
+	a->peek = strncasecmp(tok, "BODY.PEEK[", 10) == 0;
+	if (!a->peek && strncasecmp(tok, "BODY[", 5) != 0)
+		return false;
+	spec = xstrndup(open + 1, (size_t)(close - open - 1));
+	for (char *s = spec; *s && *s != '('; s++)
+		*s = (char)toupper((unsigned char)*s);
+	a->spec = spec;
+	a->origin = a->count = -1;
+	if (close[1] == '<') {
+		if (sscanf(close + 1, "<%llu.%llu>%n", &o, &c, &used) != 2 || close[1 + used] ||
+		    c == 0 || o > 1ULL << 40 || c > 1ULL << 40)
+			return false;
+		a->origin = (long long)o;
+		a->count = (long long)c;
+	} else if (close[1])
+		return false;
+	if (a->origin >= 0)
+		a->name = xasprintf("BODY[%s]<%lld>", spec, a->origin);
+	else
+		a->name = xasprintf("BODY[%s]", spec);
+	a->kind = FA_BODY;
+	return true;
+}
+
+/* fetch_att_parse - one attribute name (RFC 3501 6.4.5) */
+static bool fetch_att_parse(struct fetch_req *r, const char *tok)
+{
+	static const struct { const char *name; int kind; const char *spec; } simple[] = {
+		{ "UID", FA_UID, NULL }, { "FLAGS", FA_FLAGS, NULL },
+		{ "INTERNALDATE", FA_IDATE, NULL }, { "RFC822.SIZE", FA_SIZE, NULL },
+		{ "RFC822", FA_BODY, "" }, { "RFC822.HEADER", FA_BODY, "HEADER" },
+		{ "RFC822.TEXT", FA_BODY, "TEXT" },
+	};
+	struct fetch_att *a;
+	size_t i;
+
+	if (r->n >= sizeof(r->a) / sizeof(r->a[0]))
+		return false;
+	a = &r->a[r->n];
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (strcasecmp(tok, simple[i].name) == 0) {
+			a->kind = simple[i].kind;
+			a->name = xstrdup(simple[i].name);
+			a->spec = simple[i].spec ? xstrdup(simple[i].spec) : NULL;
+			a->peek = strcasecmp(tok, "RFC822.HEADER") == 0;	/* 6.4.5 */
+			a->origin = a->count = -1;
+			break;
+		}
+	if (i == sizeof(simple) / sizeof(simple[0]) && !fetch_section_att(tok, a)) {
+		free(a->spec);
+		return false;
+	}
+	r->n++;
+	if (a->kind == FA_BODY) {
+		r->needs_data = true;
+		r->sets_seen |= !a->peek;
+	}
+	return true;
+}
+
+static void fetch_req_free(struct fetch_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->a[i].name);
+		free(r->a[i].spec);
+	}
+}
+
+/* fetch_args - the attribute list, a macro, or one attribute */
+static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
+{
+	const char *tok;
+	bool paren = imapd_eat(c, '(');
+
+	do {
+		if ((tok = imapd_atom(c, true)) == NULL)
+			return false;
+		if (!paren && strcasecmp(tok, "ALL") == 0)
+			tok = "FLAGS INTERNALDATE RFC822.SIZE";
+		else if (!paren && strcasecmp(tok, "FAST") == 0)
+			tok = "FLAGS INTERNALDATE RFC822.SIZE";
+		if (strchr(tok, ' ') && !strchr(tok, '[')) {
+			char *copy = xstrdup(tok), *save = NULL, *w;
+			bool ok = true;
+			for (w = strtok_r(copy, " ", &save); w && ok; w = strtok_r(NULL, " ", &save))
+				ok = fetch_att_parse(r, w);
+			free(copy);
+			if (!ok)
+				return false;
+		} else if (!fetch_att_parse(r, tok))
+			return false;
+	} while (paren && imapd_sp(c));
+	if (paren && !imapd_eat(c, ')'))
+		return false;
+	if (uid && !(r->n && r->a[0].kind == FA_UID)) {	/* RFC 3501 6.4.8: UID is implied */
+		if (!fetch_att_parse(r, "UID"))
+			return false;
+	}
+	return imapd_at_end(c);
+}
+
+static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf *out)
+{
+	struct mstore_msg *m = &e->box->msgs[i];
+	struct buf err = BUF_INIT, sect = BUF_INIT, wire = BUF_INIT;
+	char *data = NULL, date[64];
+	size_t len = 0, k;
+	const char *sep = "";
+
+	if (r->needs_data && (data = mstore_read(e->box, i, &len, &err)) == NULL) {
+		msg_warnx("fetch %s uid %u: %s", e->box->name, m->uid, buf_cstr(&err));
+		buf_free(&err);
+		return;	/* gone since the last rescan: the next one says EXPUNGE */
+	}
+	if (r->sets_seen && !e->box->readonly && !(m->flags & MF_SEEN))
+		mstore_set_flags(e->box, i, m->flags | MF_SEEN, &err);
+	buf_printf(out, "* %zu FETCH (", i + 1);
+	for (k = 0; k < r->n; k++, sep = " ") {
+		struct fetch_att *a = &r->a[k];
+		buf_printf(out, "%s%s ", sep, a->name);
+		switch (a->kind) {
+		case FA_UID: buf_printf(out, "%u", m->uid); break;
+		case FA_SIZE: buf_printf(out, "%llu", (unsigned long long)m->size); break;
+		case FA_FLAGS:
+			buf_putc(out, '(');
+			mstore_flags_imap(m->flags, m->recent, out);
+			buf_putc(out, ')');
+			break;
+		case FA_IDATE:
+			strftime(date, sizeof(date), "\"%d-%b-%Y %H:%M:%S +0000\"", gmtime(&m->idate));
+			buf_puts(out, date);
+			break;
+		case FA_BODY:
+			buf_reset(&sect);
+			buf_reset(&wire);
+			imapd_section(data, len, a->spec, &sect);
+			imapd_crlf(sect.data ? sect.data : "", sect.len, &wire);
+			size_t from = 0, cnt = wire.len;
+			if (a->origin >= 0) {	/* <origin.octets> */
+				from = (size_t)a->origin < wire.len ? (size_t)a->origin : wire.len;
+				cnt = wire.len - from < (size_t)a->count ? wire.len - from : (size_t)a->count;
+			}
+			buf_printf(out, "{%zu}\r\n", cnt);
+			buf_append(out, wire.data ? wire.data + from : "", cnt);
+			break;
+		}
+	}
+	if (r->sets_seen && !e->box->readonly) {	/* RFC 3501 6.4.5: \Seen is set */
+		buf_puts(out, " FLAGS (");
+		mstore_flags_imap(m->flags, m->recent, out);
+		buf_putc(out, ')');
+	}
+	buf_puts(out, ")\r\n");
+	free(data);
+	buf_free(&sect);
+	buf_free(&wire);
+	buf_free(&err);
+}
+
+void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
+{
+	struct imapd_seqset s;
+	struct fetch_req r = { .n = 0 };
+	size_t *idx, n, i;
+
+	if (!imapd_set_arg(e, out, uid, &s))
+		return;
+	if (!imapd_sp(&e->cmd) || !fetch_args(&e->cmd, &r, uid)) {
+		imapd_reply(e, out, "BAD", "FETCH set attributes");
+	} else {
+		for (i = 0; i < r.n; i++)
+			if (r.a[i].kind == FA_BODY && !imapd_section_ok(r.a[i].spec))
+				break;
+		if (i < r.n) {
+			imapd_reply(e, out, "BAD", "Section not supported: %s", r.a[i].spec);
+		} else {
+			idx = imapd_msgs(e, &s, uid, &n);
+			for (i = 0; i < n; i++)
+				fetch_one(e, idx[i], &r, out);
+			free(idx);
+			imapd_reply(e, out, "OK", "FETCH completed");
+		}
+	}
+	fetch_req_free(&r);
+	free(s.r);
+}
+
+void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
+{
+	struct imapd_cmd *c = &e->cmd;
+	struct imapd_seqset s;
+	const char *what;
+	unsigned flags;
+	int mode;
+	bool silent;
+	size_t *idx, n, i;
+	struct buf err = BUF_INIT;
+
+	if (!imapd_set_arg(e, out, uid, &s))
+		return;
+	if (!imapd_sp(c) || (what = imapd_atom(c, false)) == NULL || !imapd_sp(c) ||
+	    !imapd_flag_list(c, &flags, imapd_peek(c) == '(') || !imapd_at_end(c)) {
+		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
+		free(s.r);
+		return;
+	}
+	mode = *what == '+' ? 1 : *what == '-' ? -1 : 0;
+	what += mode != 0;
+	silent = strcasecmp(what, "FLAGS.SILENT") == 0;
+	if (!silent && strcasecmp(what, "FLAGS") != 0) {
+		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
+	} else if (e->box->readonly) {
+		imapd_reply(e, out, "NO", "[READ-ONLY] Mailbox is read-only");
+	} else {
+		idx = imapd_msgs(e, &s, uid, &n);
+		for (i = 0; i < n; i++) {
+			struct mstore_msg *m = &e->box->msgs[idx[i]];
+			unsigned nf = mode > 0 ? m->flags | flags : mode < 0 ? m->flags & ~flags :
+				      (m->flags & MF_PASSED) | flags;
+			if (mstore_set_flags(e->box, idx[i], nf, &err) < 0)
+				continue;	/* gone: the next rescan says EXPUNGE */
+			if (silent)
+				continue;
+			buf_printf(out, "* %zu FETCH (FLAGS (", idx[i] + 1);
+			mstore_flags_imap(m->flags, m->recent, out);
+			if (uid)
+				buf_printf(out, ") UID %u)\r\n", m->uid);
+			else
+				buf_puts(out, "))\r\n");
+		}
+		free(idx);
+		imapd_reply(e, out, "OK", "STORE completed");
+	}
+	buf_free(&err);
+	free(s.r);
+}
