@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sysexits.h>
 #include <unistd.h>
 #include "buf.h"
@@ -158,8 +161,13 @@ static int maa_serve(struct maa *m)
 		msg_fatal("%s: maa: neither imap_listen nor imap_listen_tls is set", conf_path(m->conf));
 	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
 		msg_fatal("cannot become the run_user: %s", strerror(errno));
-	signal(SIGTERM, maa_on_term);
-	signal(SIGINT, maa_on_term);
+	/* no SA_RESTART: wait() below must return on SIGTERM */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = maa_on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	for (i = 0; i < MAA_MAX_LISTENERS; i++) {
 		if (fds[i] < 0)
 			continue;
@@ -169,6 +177,9 @@ static int maa_serve(struct maa *m)
 			struct server_opts o = { m->max_connections, maa_imap_session, NULL, 0, &ls[i] };
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
+#ifdef __linux__
+			prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the main process */
+#endif
 			server_run(fds[i], &o);
 			_exit(0);
 		}
