@@ -265,6 +265,9 @@ static int imapd_literal_start(struct imapd *e, size_t seg, struct buf *out)
 		else
 			n = n * 10 + (uint64_t)(t->data[i] - '0');
 	}
+	/* before login, a literal is no longer than a line: LOGIN needs no more */
+	if (e->state == IS_NOTAUTH && n > e->lim.max_line)
+		big = true;
 	if (big || n > e->lim.max_literal || e->lit_total + n > e->lim.max_literal ||
 	    e->cmd.nlits >= MAX_LITERALS) {
 		if (plus) {	/* RFC 7888 4: its octets cannot be told from commands */
@@ -397,7 +400,7 @@ bool imapd_input(struct imapd *e, const char *data, size_t n, struct buf *out)
 
 void imapd_tick(struct imapd *e, struct buf *out)
 {
-	if (e->idling && !e->over)
+	if (e->idling && !e->over && e->box && mstore_changed(e->box))
 		imapd_sync(e, out);
 }
 

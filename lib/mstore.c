@@ -438,9 +438,38 @@ static void mstore_diff(struct mstore_box *b, struct mstore_list *l, struct msto
 	}
 }
 
+/* mstore_mtimes - the modification times of new/ and cur/ */
+static void mstore_mtimes(const char *dir, struct timespec *mnew, struct timespec *mcur)
+{
+	char *p = xasprintf("%s/new", dir);
+	struct stat st;
+
+	memset(mnew, 0, sizeof(*mnew));
+	memset(mcur, 0, sizeof(*mcur));
+	if (stat(p, &st) == 0)
+		*mnew = st.st_mtim;
+	free(p);
+	p = xasprintf("%s/cur", dir);
+	if (stat(p, &st) == 0)
+		*mcur = st.st_mtim;
+	free(p);
+}
+
+bool mstore_changed(const struct mstore_box *b)
+{
+	struct timespec mnew, mcur;
+
+	mstore_mtimes(b->path, &mnew, &mcur);
+	return mnew.tv_sec != b->mtime_new.tv_sec || mnew.tv_nsec != b->mtime_new.tv_nsec ||
+	       mcur.tv_sec != b->mtime_cur.tv_sec || mcur.tv_nsec != b->mtime_cur.tv_nsec;
+}
+
 int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *err)
 {
 	struct mstore_list l;
+
+	/* taken before the scan: a change during it shows at the next check */
+	mstore_mtimes(b->path, &b->mtime_new, &b->mtime_cur);
 
 	if (mstore_sync_list(b->path, !b->readonly, &l, err) < 0) {
 		mstore_msgs_free(l.msgs, l.n);

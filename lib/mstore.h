@@ -54,6 +54,7 @@ struct mstore_box {
 	struct mstore_msg *msgs;	/* ascending UIDs */
 	size_t n;
 	bool readonly;
+	struct timespec mtime_new, mtime_cur;	/* of new/ and cur/ at the last rescan */
 };
 
 /* What a rescan found changed since the session's last view (RFC 3501
@@ -93,6 +94,9 @@ void mstore_close(struct mstore_box *b);
 /* mstore_rescan - sync with the folder and report what changed in ch (may
  * be NULL to drop the report); 0 or -1 with err */
 int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *err);
+/* mstore_changed - whether new/ or cur/ changed since the last rescan
+ * (two stat calls: IDLE asks twice a second) */
+bool mstore_changed(const struct mstore_box *b);
 /* mstore_status - counts without a session view: MESSAGES, UNSEEN, and
  * the list's UIDNEXT, UIDVALIDITY, HIGHESTMODSEQ; 0 or -1 */
 int mstore_status(const char *root, const char *name, size_t *messages, size_t *unseen,
