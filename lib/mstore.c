@@ -258,10 +258,11 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 {
 	size_t i, kept = 0;
 
-	qsort(f, nf, sizeof(*f), mstore_file_cmp);
+	if (nf)
+		qsort(f, nf, sizeof(*f), mstore_file_cmp);
 	for (i = 0; i < l->n; i++) {
 		struct mstore_msg *e = &l->msgs[i];
-		struct mstore_file *hit = bsearch(e->base, f, nf, sizeof(*f), mstore_base_cmp);
+		struct mstore_file *hit = nf ? bsearch(e->base, f, nf, sizeof(*f), mstore_base_cmp) : NULL;
 		if (hit == NULL || hit->used) {
 			free(e->base);
 			free(e->file);
