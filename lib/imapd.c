@@ -143,7 +143,7 @@ static bool imapd_auth_allowed(const struct imapd *e)
 void imapd_capabilities(const struct imapd *e, struct buf *out)
 {
 	buf_puts(out, "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT "
-		 "CHILDREN SPECIAL-USE");
+		 "CHILDREN SPECIAL-USE CONDSTORE");
 	if (e->state == IS_NOTAUTH) {
 		if (e->offer_tls && !e->tls)
 			buf_puts(out, " STARTTLS");
@@ -168,6 +168,8 @@ void imapd_report(struct imapd *e, struct mstore_changes *ch, struct buf *out)
 		const struct mstore_msg *m = &e->box->msgs[ch->flagged[i] - 1];
 		buf_printf(out, "* %zu FETCH (UID %u FLAGS (", ch->flagged[i], m->uid);
 		mstore_flags_imap(m->flags, m->recent, out);
+		if (e->condstore)	/* RFC 7162 3.2 */
+			buf_printf(out, ") MODSEQ (%llu", (unsigned long long)m->modseq);
 		buf_puts(out, "))\r\n");
 	}
 	if (ch->exists) {
@@ -491,9 +493,10 @@ bool imapd_login(struct imapd *e, const char *user, const char *pass, struct buf
 		e->user = xstrdup(user);
 		e->root = root;
 		e->state = IS_AUTH;
-		imapd_reply(e, out, "OK", "[CAPABILITY %s] Logged in",
-			    "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE "
-			    "UNSELECT CHILDREN SPECIAL-USE");
+		struct buf caps = BUF_INIT;
+		imapd_capabilities(e, &caps);
+		imapd_reply(e, out, "OK", "[CAPABILITY %s] Logged in", buf_cstr(&caps));
+		buf_free(&caps);
 		return true;
 	}
 	free(root);
@@ -596,14 +599,28 @@ static void cmd_authenticate(struct imapd *e, struct buf *out, bool uid)
 
 static void cmd_enable(struct imapd *e, struct buf *out, bool uid)
 {
+	struct buf on = BUF_INIT;
+	const char *cap;
+	int n = 0;
+
 	(void)uid;
-	if (!imapd_sp(&e->cmd)) {
-		imapd_reply(e, out, "BAD", "ENABLE capability ...");
-		return;
+	while (imapd_sp(&e->cmd)) {
+		if ((cap = imapd_atom(&e->cmd, false)) == NULL)
+			break;
+		n++;
+		/* RFC 5161 3.1: only what is supported and not yet on is listed */
+		if (strcasecmp(cap, "CONDSTORE") == 0 && !e->condstore) {
+			e->condstore = true;
+			buf_puts(&on, " CONDSTORE");
+		}
 	}
-	/* RFC 5161 3.1: nothing here is enabled by ENABLE yet */
-	buf_puts(out, "* ENABLED\r\n");
-	imapd_reply(e, out, "OK", "ENABLE completed");
+	if (!imapd_at_end(&e->cmd) || n == 0) {
+		imapd_reply(e, out, "BAD", "ENABLE capability ...");
+	} else {
+		buf_printf(out, "* ENABLED%s\r\n", buf_cstr(&on));
+		imapd_reply(e, out, "OK", "ENABLE completed");
+	}
+	buf_free(&on);
 }
 
 /* cmd_id - RFC 2971: the client's list is read and forgotten */

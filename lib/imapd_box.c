@@ -53,7 +53,19 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 	size_t i, recent = 0, unseen = 0;
 	struct mstore_box *b;
 
-	if (name == NULL || !imapd_end(e, out, "SELECT mailbox"))
+	if (name == NULL)
+		return;
+	/* RFC 7162 3.1.8: SELECT mailbox (CONDSTORE) */
+	if (imapd_sp(&e->cmd)) {
+		const char *p;
+		if (!imapd_eat(&e->cmd, '(') || (p = imapd_atom(&e->cmd, false)) == NULL ||
+		    strcasecmp(p, "CONDSTORE") != 0 || !imapd_eat(&e->cmd, ')')) {
+			imapd_reply(e, out, "BAD", "SELECT mailbox [(CONDSTORE)]");
+			return;
+		}
+		e->condstore = true;
+	}
+	if (!imapd_end(e, out, "SELECT mailbox [(CONDSTORE)]"))
 		return;
 	imapd_deselect(e);	/* RFC 3501 6.3.1: even if this one fails */
 	if ((b = mstore_open(e->root, name, readonly, &err)) == NULL) {
@@ -73,8 +85,9 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 		   "* %zu EXISTS\r\n* %zu RECENT\r\n", readonly ? "" : SYSTEM_FLAGS, b->n, recent);
 	if (unseen)
 		buf_printf(out, "* OK [UNSEEN %zu] First unseen\r\n", unseen);
-	buf_printf(out, "* OK [UIDVALIDITY %u] UIDs valid\r\n* OK [UIDNEXT %u] Predicted next UID\r\n",
-		   b->uidvalidity, b->uidnext);
+	buf_printf(out, "* OK [UIDVALIDITY %u] UIDs valid\r\n* OK [UIDNEXT %u] Predicted next UID\r\n"
+		   "* OK [HIGHESTMODSEQ %llu] Highest\r\n", b->uidvalidity, b->uidnext,
+		   (unsigned long long)b->highestmodseq);
 	imapd_reply(e, out, "OK", "[%s] %s completed", readonly ? "READ-ONLY" : "READ-WRITE",
 		    readonly ? "EXAMINE" : "SELECT");
 	buf_free(&err);
@@ -295,6 +308,8 @@ void imapd_cmd_status(struct imapd *e, struct buf *out, bool uid)
 			buf_printf(&items, "%sUIDNEXT %u", sep, uidnext);
 		else if (strcasecmp(item, "UIDVALIDITY") == 0)
 			buf_printf(&items, "%sUIDVALIDITY %u", sep, uidvalidity);
+		else if (strcasecmp(item, "HIGHESTMODSEQ") == 0)	/* RFC 7162 3.1.10 */
+			buf_printf(&items, "%sHIGHESTMODSEQ %llu", sep, (unsigned long long)hms);
 		else if (strcasecmp(item, "RECENT") == 0)	/* only a session sees \Recent */
 			buf_printf(&items, "%sRECENT 0", sep);
 		else

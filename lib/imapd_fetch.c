@@ -145,7 +145,7 @@ static bool imapd_section_ok(const char *spec)
 
 /* One FETCH attribute. */
 struct fetch_att {
-	enum { FA_UID, FA_FLAGS, FA_IDATE, FA_SIZE, FA_BODY } kind;
+	enum { FA_UID, FA_FLAGS, FA_IDATE, FA_SIZE, FA_BODY, FA_MODSEQ } kind;
 	char *name;		/* as echoed: "BODY[HEADER]", "RFC822" */
 	char *spec;		/* between the brackets */
 	bool peek;
@@ -156,6 +156,7 @@ struct fetch_req {
 	struct fetch_att a[32];
 	size_t n;
 	bool needs_data, sets_seen;
+	long long changedsince;	/* RFC 7162 3.1.4; -1: none */
 };
 
 /* fetch_section_att - "BODY[...]<o.c>" or "BODY.PEEK[...]" */
@@ -199,7 +200,7 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		{ "UID", FA_UID, NULL }, { "FLAGS", FA_FLAGS, NULL },
 		{ "INTERNALDATE", FA_IDATE, NULL }, { "RFC822.SIZE", FA_SIZE, NULL },
 		{ "RFC822", FA_BODY, "" }, { "RFC822.HEADER", FA_BODY, "HEADER" },
-		{ "RFC822.TEXT", FA_BODY, "TEXT" },
+		{ "RFC822.TEXT", FA_BODY, "TEXT" }, { "MODSEQ", FA_MODSEQ, NULL },
 	};
 	struct fetch_att *a;
 	size_t i;
@@ -239,6 +240,16 @@ static void fetch_req_free(struct fetch_req *r)
 	}
 }
 
+static bool fetch_has(const struct fetch_req *r, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if ((int)r->a[i].kind == kind)
+			return true;
+	return false;
+}
+
 /* fetch_args - the attribute list, a macro, or one attribute */
 static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 {
@@ -265,9 +276,17 @@ static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 	} while (paren && imapd_sp(c));
 	if (paren && !imapd_eat(c, ')'))
 		return false;
-	if (uid && !(r->n && r->a[0].kind == FA_UID)) {	/* RFC 3501 6.4.8: UID is implied */
-		if (!fetch_att_parse(r, "UID"))
+	if (uid && !fetch_has(r, FA_UID) && !fetch_att_parse(r, "UID"))
+		return false;	/* RFC 3501 6.4.8: UID is implied */
+	r->changedsince = -1;
+	if (imapd_sp(c)) {	/* RFC 7162 3.1.4: (CHANGEDSINCE modseq) */
+		const char *m;
+		uint64_t v;
+		if (!imapd_eat(c, '(') || (m = imapd_atom(c, false)) == NULL ||
+		    strcasecmp(m, "CHANGEDSINCE") != 0 || !imapd_sp(c) || !imapd_number(c, &v) ||
+		    v == 0 || v > INT64_MAX || !imapd_eat(c, ')'))
 			return false;
+		r->changedsince = (long long)v;
 	}
 	return imapd_at_end(c);
 }
@@ -293,6 +312,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		buf_printf(out, "%s%s ", sep, a->name);
 		switch (a->kind) {
 		case FA_UID: buf_printf(out, "%u", m->uid); break;
+		case FA_MODSEQ: buf_printf(out, "(%llu)", (unsigned long long)m->modseq); break;
 		case FA_SIZE: buf_printf(out, "%llu", (unsigned long long)m->size); break;
 		case FA_FLAGS:
 			buf_putc(out, '(');
@@ -344,12 +364,25 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 		for (i = 0; i < r.n; i++)
 			if (r.a[i].kind == FA_BODY && !imapd_section_ok(r.a[i].spec))
 				break;
-		if (i < r.n) {
-			imapd_reply(e, out, "BAD", "Section not supported: %s", r.a[i].spec);
+		/* RFC 7162 3.1: MODSEQ or CHANGEDSINCE enables CONDSTORE, and then
+		 * FLAGS come with MODSEQ */
+		if (fetch_has(&r, FA_MODSEQ) || r.changedsince >= 0)
+			e->condstore = true;
+		bool full = false, bad = i < r.n;
+		if (!bad && e->condstore && (fetch_has(&r, FA_FLAGS) || r.changedsince >= 0) &&
+		    !fetch_has(&r, FA_MODSEQ) && !fetch_att_parse(&r, "MODSEQ"))
+			full = true;
+		if (full) {
+			imapd_reply(e, out, "BAD", "Too many attributes");
+		} else if (bad) {
+			imapd_reply(e, out, "BAD", "Section not supported: %s",
+				    r.a[i].spec ? r.a[i].spec : "");
 		} else {
 			idx = imapd_msgs(e, &s, uid, &n);
 			for (i = 0; i < n; i++)
-				fetch_one(e, idx[i], &r, out);
+				if (r.changedsince < 0 ||
+				    e->box->msgs[idx[i]].modseq > (uint64_t)r.changedsince)
+					fetch_one(e, idx[i], &r, out);
 			free(idx);
 			imapd_reply(e, out, "OK", "FETCH completed");
 		}
@@ -358,52 +391,109 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 	free(s.r);
 }
 
+/* store_unchangedsince - " (UNCHANGEDSINCE n)" after the set (RFC 7162
+ * 3.1.3); *v -1 when absent; false on bad syntax */
+static bool store_unchangedsince(struct imapd_cmd *c, long long *v)
+{
+	size_t save = c->pos;
+	const char *m;
+	uint64_t n;
+
+	*v = -1;
+	if (!imapd_sp(c) || !imapd_eat(c, '(')) {
+		c->pos = save;
+		return true;
+	}
+	if ((m = imapd_atom(c, false)) == NULL || strcasecmp(m, "UNCHANGEDSINCE") != 0 ||
+	    !imapd_sp(c) || !imapd_number(c, &n) || n > INT64_MAX || !imapd_eat(c, ')'))
+		return false;
+	*v = (long long)n;
+	return true;
+}
+
+/* store_apply - change the flags of the messages idx[0..n); those changed
+ * since unchangedsince are left alone and listed in modified */
+static void store_apply(struct imapd *e, const size_t *idx, size_t n, int mode, unsigned flags,
+			long long unchangedsince, bool *changed, struct buf *modified)
+{
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct mstore_msg *m = &e->box->msgs[idx[i]];
+		unsigned nf = mode > 0 ? m->flags | flags : mode < 0 ? m->flags & ~flags :
+			      (m->flags & MF_PASSED) | flags;
+		changed[i] = false;
+		if (unchangedsince >= 0 && m->modseq > (uint64_t)unchangedsince) {
+			buf_printf(modified, "%s%u", modified->len ? "," : "",
+				   e->imap_uid ? m->uid : (unsigned)(idx[i] + 1));
+			continue;
+		}
+		if (nf != m->flags && mstore_set_flags(e->box, idx[i], nf, &err) == 0)
+			changed[i] = true;
+	}
+	if (mstore_commit_flags(e->box, &err) < 0)
+		msg_warnx("store %s: %s", e->box->name, buf_cstr(&err));
+	buf_free(&err);
+}
+
 void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 {
 	struct imapd_cmd *c = &e->cmd;
 	struct imapd_seqset s;
+	struct buf modified = BUF_INIT;
 	const char *what;
 	unsigned flags;
+	long long unch;
 	int mode;
-	bool silent;
+	bool silent, *changed;
 	size_t *idx, n, i;
-	struct buf err = BUF_INIT;
 
 	if (!imapd_set_arg(e, out, uid, &s))
 		return;
-	if (!imapd_sp(c) || (what = imapd_atom(c, false)) == NULL || !imapd_sp(c) ||
+	if (!store_unchangedsince(c, &unch) || !imapd_sp(c) ||
+	    (what = imapd_atom(c, false)) == NULL || !imapd_sp(c) ||
 	    !imapd_flag_list(c, &flags, imapd_peek(c) == '(') || !imapd_at_end(c)) {
-		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
+		imapd_reply(e, out, "BAD", "STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)");
 		free(s.r);
 		return;
 	}
 	mode = *what == '+' ? 1 : *what == '-' ? -1 : 0;
 	what += mode != 0;
 	silent = strcasecmp(what, "FLAGS.SILENT") == 0;
+	if (unch >= 0)
+		e->condstore = true;
 	if (!silent && strcasecmp(what, "FLAGS") != 0) {
 		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
 	} else if (e->box->readonly) {
 		imapd_reply(e, out, "NO", "[READ-ONLY] Mailbox is read-only");
 	} else {
 		idx = imapd_msgs(e, &s, uid, &n);
+		changed = xcalloc(n + 1, sizeof(bool));
+		e->imap_uid = uid;
+		store_apply(e, idx, n, mode, flags, unch, changed, &modified);
 		for (i = 0; i < n; i++) {
 			struct mstore_msg *m = &e->box->msgs[idx[i]];
-			unsigned nf = mode > 0 ? m->flags | flags : mode < 0 ? m->flags & ~flags :
-				      (m->flags & MF_PASSED) | flags;
-			if (mstore_set_flags(e->box, idx[i], nf, &err) < 0)
-				continue;	/* gone: the next rescan says EXPUNGE */
-			if (silent)
+			/* RFC 7162 3.2: with CONDSTORE, .SILENT still reports a change */
+			if (silent && !(e->condstore && changed[i]))
 				continue;
 			buf_printf(out, "* %zu FETCH (FLAGS (", idx[i] + 1);
 			mstore_flags_imap(m->flags, m->recent, out);
+			buf_putc(out, ')');
 			if (uid)
-				buf_printf(out, ") UID %u)\r\n", m->uid);
-			else
-				buf_puts(out, "))\r\n");
+				buf_printf(out, " UID %u", m->uid);
+			if (e->condstore)
+				buf_printf(out, " MODSEQ (%llu)", (unsigned long long)m->modseq);
+			buf_puts(out, ")\r\n");
 		}
+		free(changed);
 		free(idx);
-		imapd_reply(e, out, "OK", "STORE completed");
+		if (modified.len)
+			imapd_reply(e, out, "OK", "[MODIFIED %s] Conditional STORE failed",
+				    modified.data);
+		else
+			imapd_reply(e, out, "OK", "STORE completed");
 	}
-	buf_free(&err);
+	buf_free(&modified);
 	free(s.r);
 }

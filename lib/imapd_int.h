@@ -47,7 +47,8 @@ struct imapd {
 	char *idle_tag;
 	bool authenticating;
 	char *auth_tag;
-	bool enabled_utf8;
+	bool condstore;
+	bool imap_uid;		/* the command running is a UID command */		/* RFC 7162 3.1: a CONDSTORE enabling command was seen */
 };
 
 /* imapd_parse.c */

@@ -13,7 +13,7 @@
 enum skind {
 	SK_ALL, SK_FLAG, SK_NOFLAG, SK_NEW, SK_OLD, SK_RECENT, SK_FALSE, SK_LARGER, SK_SMALLER,
 	SK_SET, SK_UIDSET, SK_NOT, SK_OR, SK_AND, SK_BEFORE, SK_ON, SK_SINCE,
-	SK_SENTBEFORE, SK_SENTON, SK_SENTSINCE, SK_HEADER, SK_BODY, SK_TEXT,
+	SK_SENTBEFORE, SK_SENTON, SK_SENTSINCE, SK_HEADER, SK_BODY, SK_TEXT, SK_MODSEQ,
 };
 
 struct skey {
@@ -127,6 +127,10 @@ static bool search_word(struct imapd_cmd *c, const char *w, struct skey *k, int 
 	}
 	if (!strcasecmp(w, "LARGER") || !strcasecmp(w, "SMALLER")) {
 		k->kind = (*w == 'L' || *w == 'l') ? SK_LARGER : SK_SMALLER;
+		return imapd_sp(c) && imapd_number(c, &k->num);
+	}
+	if (!strcasecmp(w, "MODSEQ")) {	/* RFC 7162 3.1.5, without entry names */
+		k->kind = SK_MODSEQ;
 		return imapd_sp(c) && imapd_number(c, &k->num);
 	}
 	if (!strcasecmp(w, "UID")) {
@@ -311,7 +315,16 @@ static bool search_eval(struct skey *k, struct search_msg *m)
 	case SK_HEADER: return search_field(m, k->field, k->str);
 	case SK_BODY: return search_load(m) && search_in(m, m->hlen, k->str);
 	case SK_TEXT: return search_in(m, 0, k->str);
+	case SK_MODSEQ: return msg->modseq >= k->num;
 	}
+	return false;
+}
+
+static bool search_uses_modseq(const struct skey *k)
+{
+	for (; k; k = k->next)
+		if (k->kind == SK_MODSEQ || search_uses_modseq(k->kids))
+			return true;
 	return false;
 }
 
@@ -342,13 +355,22 @@ void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 		skey_free(all.kids);
 		return;
 	}
+	bool modseq = search_uses_modseq(all.kids);
+	uint64_t highest = 0;
+	if (modseq)
+		e->condstore = true;
 	buf_puts(out, "* SEARCH");
 	for (i = 0; i < e->box->n; i++) {
 		struct search_msg m = { e, i, NULL, 0, 0, false };
-		if (search_eval(&all, &m))
+		if (search_eval(&all, &m)) {
 			buf_printf(out, " %u", uid ? e->box->msgs[i].uid : (unsigned)(i + 1));
+			if (e->box->msgs[i].modseq > highest)
+				highest = e->box->msgs[i].modseq;
+		}
 		free(m.data);
 	}
+	if (modseq && highest)	/* RFC 7162 3.1.5 */
+		buf_printf(out, " (MODSEQ %llu)", (unsigned long long)highest);
 	buf_puts(out, "\r\n");
 	skey_free(all.kids);
 	imapd_reply(e, out, "OK", "SEARCH completed");

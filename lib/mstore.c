@@ -142,6 +142,41 @@ static void mstore_list_read(const char *dir, struct mstore_list *l)
 	free(text);
 }
 
+static int mstore_list_write(const char *dir, const struct mstore_list *l);
+
+int mstore_commit_flags(struct mstore_box *b, struct buf *err)
+{
+	struct mstore_list l;
+	size_t i, j = 0;
+	int lock = mstore_lock(b->path), rc = 0;
+	bool changed = false;
+
+	if (lock < 0) {
+		buf_printf(err, "%s: cannot lock the UID list: %s", b->path, strerror(errno));
+		return -1;
+	}
+	mstore_list_read(b->path, &l);
+	for (i = 0; i < b->n; i++) {
+		while (j < l.n && l.msgs[j].uid < b->msgs[i].uid)
+			j++;
+		if (j < l.n && l.msgs[j].uid == b->msgs[i].uid && l.msgs[j].flags != b->msgs[i].flags) {
+			l.msgs[j].flags = b->msgs[i].flags;
+			l.msgs[j].modseq = b->msgs[i].modseq = ++l.modseq;
+			changed = true;
+		}
+	}
+	/* a list that was missing is left to the next rescan (a new UIDVALIDITY) */
+	if (changed && !l.dirty && mstore_list_write(b->path, &l) < 0) {
+		buf_printf(err, "%s: cannot write the UID list: %s", b->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0)
+		b->highestmodseq = l.modseq;
+	mstore_unlock(lock);
+	mstore_msgs_free(l.msgs, l.n);
+	return rc;
+}
+
 static int mstore_list_write(const char *dir, const struct mstore_list *l)
 {
 	char *path = xasprintf("%s/poczta-uidlist", dir);

@@ -105,6 +105,11 @@ int mstore_status(const char *root, const char *name, size_t *messages, size_t *
 /* mstore_set_flags - give message i (0-based) these flags: renames its
  * file; the new MODSEQ is recorded at the next rescan.  0 or -1 */
 int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf *err);
+/* mstore_commit_flags - record the flags this session set with
+ * mstore_set_flags in the UID list now, each change with a new MODSEQ that
+ * the session's view gets too (RFC 7162 3.2: STORE answers with it).
+ * Nothing else of the view changes.  0 or -1 */
+int mstore_commit_flags(struct mstore_box *b, struct buf *err);
 /* mstore_read - the message's bytes as stored (LF line ends), newly
  * allocated; NULL with err */
 char *mstore_read(const struct mstore_box *b, size_t i, size_t *len, struct buf *err);
