@@ -143,7 +143,7 @@ static bool imapd_auth_allowed(const struct imapd *e)
 void imapd_capabilities(const struct imapd *e, struct buf *out)
 {
 	buf_puts(out, "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT "
-		 "CHILDREN SPECIAL-USE CONDSTORE");
+		 "CHILDREN SPECIAL-USE CONDSTORE ESEARCH");
 	if (e->state == IS_NOTAUTH) {
 		if (e->offer_tls && !e->tls)
 			buf_puts(out, " STARTTLS");

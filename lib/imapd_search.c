@@ -328,14 +328,85 @@ static bool search_uses_modseq(const struct skey *k)
 	return false;
 }
 
+enum { ER_MIN = 1, ER_MAX = 2, ER_COUNT = 4, ER_ALL = 8 };
+
+/* search_return - "RETURN (MIN MAX COUNT ALL) " (RFC 4731 3); *opts 0
+ * when absent; false on bad syntax */
+static bool search_return(struct imapd_cmd *c, unsigned *opts)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "MIN", ER_MIN }, { "MAX", ER_MAX }, { "COUNT", ER_COUNT }, { "ALL", ER_ALL },
+	};
+	const char *w;
+	size_t i;
+
+	*opts = 0;
+	if (c->pos + 7 > c->text.len || strncasecmp(c->text.data + c->pos, "RETURN ", 7) != 0)
+		return true;
+	c->pos += 7;
+	if (!imapd_eat(c, '('))
+		return false;
+	while (!imapd_eat(c, ')')) {
+		if (*opts && !imapd_sp(c))
+			return false;
+		if ((w = imapd_atom(c, false)) == NULL)
+			return false;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasecmp(w, names[i].name) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return false;
+		*opts |= names[i].bit;
+	}
+	if (*opts == 0)	/* RETURN () means ALL */
+		*opts = ER_ALL;
+	return imapd_sp(c);
+}
+
+/* search_esearch - the ESEARCH response for the numbers hits[0..n) */
+static void search_esearch(struct imapd *e, unsigned opts, bool uid, const uint32_t *hits,
+			   size_t n, uint64_t modseq, struct buf *out)
+{
+	size_t i;
+
+	buf_puts(out, "* ESEARCH (TAG ");
+	imapd_quote(out, e->cmd.tag);
+	buf_puts(out, ")");
+	if (uid)
+		buf_puts(out, " UID");
+	if ((opts & ER_MIN) && n)
+		buf_printf(out, " MIN %u", hits[0]);
+	if ((opts & ER_MAX) && n)
+		buf_printf(out, " MAX %u", hits[n - 1]);
+	if (opts & ER_COUNT)
+		buf_printf(out, " COUNT %zu", n);
+	if ((opts & ER_ALL) && n) {
+		buf_puts(out, " ALL ");
+		for (i = 0; i < n; i++) {
+			size_t j = i;
+			while (j + 1 < n && hits[j + 1] == hits[j] + 1)
+				j++;
+			buf_printf(out, "%s%u", i ? "," : "", hits[i]);
+			if (j > i)
+				buf_printf(out, ":%u", hits[j]);
+			i = j;
+		}
+	}
+	if (modseq)	/* RFC 7162 3.1.5 */
+		buf_printf(out, " MODSEQ %llu", (unsigned long long)modseq);
+	buf_puts(out, "\r\n");
+}
+
 void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 {
 	struct imapd_cmd *c = &e->cmd;
 	struct skey all = { .kind = SK_AND };
-	size_t i;
+	uint32_t *hits;
+	size_t i, n = 0;
+	unsigned opts;
 
-	if (!imapd_sp(c)) {
-		imapd_reply(e, out, "BAD", "SEARCH keys");
+	if (!imapd_sp(c) || !search_return(c, &opts)) {
+		imapd_reply(e, out, "BAD", "SEARCH [RETURN (options)] keys");
 		return;
 	}
 	if (c->pos + 7 < c->text.len && strncasecmp(c->text.data + c->pos, "CHARSET ", 8) == 0) {
@@ -359,19 +430,27 @@ void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 	uint64_t highest = 0;
 	if (modseq)
 		e->condstore = true;
-	buf_puts(out, "* SEARCH");
+	hits = xcalloc(e->box->n + 1, sizeof(uint32_t));
 	for (i = 0; i < e->box->n; i++) {
 		struct search_msg m = { e, i, NULL, 0, 0, false };
 		if (search_eval(&all, &m)) {
-			buf_printf(out, " %u", uid ? e->box->msgs[i].uid : (unsigned)(i + 1));
+			hits[n++] = uid ? e->box->msgs[i].uid : (uint32_t)(i + 1);
 			if (e->box->msgs[i].modseq > highest)
 				highest = e->box->msgs[i].modseq;
 		}
 		free(m.data);
 	}
-	if (modseq && highest)	/* RFC 7162 3.1.5 */
-		buf_printf(out, " (MODSEQ %llu)", (unsigned long long)highest);
-	buf_puts(out, "\r\n");
+	if (opts) {
+		search_esearch(e, opts, uid, hits, n, modseq ? highest : 0, out);
+	} else {
+		buf_puts(out, "* SEARCH");
+		for (i = 0; i < n; i++)
+			buf_printf(out, " %u", hits[i]);
+		if (modseq && highest)	/* RFC 7162 3.1.5 */
+			buf_printf(out, " (MODSEQ %llu)", (unsigned long long)highest);
+		buf_puts(out, "\r\n");
+	}
+	free(hits);
 	skey_free(all.kids);
 	imapd_reply(e, out, "OK", "SEARCH completed");
 }
