@@ -143,7 +143,7 @@ static bool imapd_auth_allowed(const struct imapd *e)
 void imapd_capabilities(const struct imapd *e, struct buf *out)
 {
 	buf_puts(out, "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT "
-		 "CHILDREN SPECIAL-USE CONDSTORE ESEARCH");
+		 "CHILDREN SPECIAL-USE CONDSTORE QRESYNC ESEARCH");
 	if (e->state == IS_NOTAUTH) {
 		if (e->offer_tls && !e->tls)
 			buf_puts(out, " STARTTLS");
@@ -162,8 +162,13 @@ void imapd_report(struct imapd *e, struct mstore_changes *ch, struct buf *out)
 {
 	size_t i, recent = 0;
 
-	for (i = 0; i < ch->nexpunged; i++)
-		buf_printf(out, "* %zu EXPUNGE\r\n", ch->expunged[i]);
+	if (e->qresync && ch->nexpunged) {	/* RFC 7162 3.2.10 */
+		buf_puts(out, "* VANISHED ");
+		imapd_uid_ranges(ch->expunged_uids, ch->nexpunged, out);
+		buf_puts(out, "\r\n");
+	} else
+		for (i = 0; i < ch->nexpunged; i++)
+			buf_printf(out, "* %zu EXPUNGE\r\n", ch->expunged[i]);
 	for (i = 0; i < ch->nflagged; i++) {
 		const struct mstore_msg *m = &e->box->msgs[ch->flagged[i] - 1];
 		buf_printf(out, "* %zu FETCH (UID %u FLAGS (", ch->flagged[i], m->uid);
@@ -612,6 +617,10 @@ static void cmd_enable(struct imapd *e, struct buf *out, bool uid)
 		if (strcasecmp(cap, "CONDSTORE") == 0 && !e->condstore) {
 			e->condstore = true;
 			buf_puts(&on, " CONDSTORE");
+		}
+		if (strcasecmp(cap, "QRESYNC") == 0 && !e->qresync) {
+			e->qresync = e->condstore = true;	/* RFC 7162 3.2.3 */
+			buf_puts(&on, " QRESYNC");
 		}
 	}
 	if (!imapd_at_end(&e->cmd) || n == 0) {

@@ -52,25 +52,38 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 	struct buf err = BUF_INIT;
 	size_t i, recent = 0, unseen = 0;
 	struct mstore_box *b;
+	struct imapd_qresync q = { .on = false };
 
 	if (name == NULL)
 		return;
-	/* RFC 7162 3.1.8: SELECT mailbox (CONDSTORE) */
+	/* RFC 7162 3.1.8 and 3.2.5: SELECT mailbox (CONDSTORE) or (QRESYNC (...)) */
 	if (imapd_sp(&e->cmd)) {
 		const char *p;
-		if (!imapd_eat(&e->cmd, '(') || (p = imapd_atom(&e->cmd, false)) == NULL ||
-		    strcasecmp(p, "CONDSTORE") != 0 || !imapd_eat(&e->cmd, ')')) {
-			imapd_reply(e, out, "BAD", "SELECT mailbox [(CONDSTORE)]");
+		bool ok = imapd_eat(&e->cmd, '(') && (p = imapd_atom(&e->cmd, false)) != NULL;
+		if (ok && strcasecmp(p, "CONDSTORE") == 0)
+			ok = imapd_eat(&e->cmd, ')');
+		else if (ok && strcasecmp(p, "QRESYNC") == 0 && e->qresync)
+			ok = imapd_qresync_param(&e->cmd, &q) && imapd_eat(&e->cmd, ')');
+		else
+			ok = false;
+		if (!ok) {
+			free(q.known.r);
+			imapd_reply(e, out, "BAD", "SELECT mailbox [(CONDSTORE) | (QRESYNC (...))]");
 			return;
 		}
 		e->condstore = true;
 	}
-	if (!imapd_end(e, out, "SELECT mailbox [(CONDSTORE)]"))
+	if (!imapd_end(e, out, "SELECT mailbox [(CONDSTORE) | (QRESYNC (...))]")) {
+		free(q.known.r);
 		return;
+	}
+	if (e->box)	/* RFC 7162 3.2.11 */
+		buf_puts(out, "* OK [CLOSED] Previous mailbox closed\r\n");
 	imapd_deselect(e);	/* RFC 3501 6.3.1: even if this one fails */
 	if ((b = mstore_open(e->root, name, readonly, &err)) == NULL) {
 		imapd_reply(e, out, "NO", "[NONEXISTENT] %s", buf_cstr(&err));
 		buf_free(&err);
+		free(q.known.r);
 		return;
 	}
 	e->box = b;
@@ -88,6 +101,9 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 	buf_printf(out, "* OK [UIDVALIDITY %u] UIDs valid\r\n* OK [UIDNEXT %u] Predicted next UID\r\n"
 		   "* OK [HIGHESTMODSEQ %llu] Highest\r\n", b->uidvalidity, b->uidnext,
 		   (unsigned long long)b->highestmodseq);
+	if (q.on)
+		imapd_qresync_select(e, &q, out);
+	free(q.known.r);
 	imapd_reply(e, out, "OK", "[%s] %s completed", readonly ? "READ-ONLY" : "READ-WRITE",
 		    readonly ? "EXAMINE" : "SELECT");
 	buf_free(&err);

@@ -157,6 +157,7 @@ struct fetch_req {
 	size_t n;
 	bool needs_data, sets_seen;
 	long long changedsince;	/* RFC 7162 3.1.4; -1: none */
+	bool vanished;		/* RFC 7162 3.2.6 */
 };
 
 /* fetch_section_att - "BODY[...]<o.c>" or "BODY.PEEK[...]" */
@@ -284,7 +285,14 @@ static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 		uint64_t v;
 		if (!imapd_eat(c, '(') || (m = imapd_atom(c, false)) == NULL ||
 		    strcasecmp(m, "CHANGEDSINCE") != 0 || !imapd_sp(c) || !imapd_number(c, &v) ||
-		    v == 0 || v > INT64_MAX || !imapd_eat(c, ')'))
+		    v == 0 || v > INT64_MAX)
+			return false;
+		if (imapd_sp(c)) {
+			if ((m = imapd_atom(c, false)) == NULL || strcasecmp(m, "VANISHED") != 0)
+				return false;
+			r->vanished = true;
+		}
+		if (!imapd_eat(c, ')'))
 			return false;
 		r->changedsince = (long long)v;
 	}
@@ -374,10 +382,14 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 			full = true;
 		if (full) {
 			imapd_reply(e, out, "BAD", "Too many attributes");
+		} else if (r.vanished && !(uid && e->qresync)) {
+			imapd_reply(e, out, "BAD", "VANISHED needs UID FETCH and ENABLE QRESYNC");
 		} else if (bad) {
 			imapd_reply(e, out, "BAD", "Section not supported: %s",
 				    r.a[i].spec ? r.a[i].spec : "");
 		} else {
+			if (r.vanished)
+				imapd_vanished_earlier(e, &s, out);
 			idx = imapd_msgs(e, &s, uid, &n);
 			for (i = 0; i < n; i++)
 				if (r.changedsince < 0 ||

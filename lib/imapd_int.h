@@ -48,6 +48,7 @@ struct imapd {
 	bool authenticating;
 	char *auth_tag;
 	bool condstore;
+	bool qresync;		/* RFC 7162 3.2.3: ENABLE QRESYNC */
 	bool imap_uid;		/* the command running is a UID command */		/* RFC 7162 3.1: a CONDSTORE enabling command was seen */
 };
 
@@ -76,6 +77,21 @@ bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens);
 /* imapd_quote - append s as a quoted string, or a literal if it needs one */
 void imapd_quote(struct buf *out, const char *s);
 char *imapd_arena(struct imapd_cmd *c, char *s);
+
+/* imapd_qresync.c */
+struct imapd_qresync {
+	bool on;
+	uint32_t uidvalidity;
+	uint64_t modseq;
+	bool has_known;
+	struct imapd_seqset known;
+};
+void imapd_uid_ranges(const uint32_t *uids, size_t n, struct buf *out);
+/* imapd_vanished_earlier - "* VANISHED (EARLIER)" for the UIDs of known
+ * (NULL: 1 to UIDNEXT-1) that are not in the mailbox */
+void imapd_vanished_earlier(struct imapd *e, const struct imapd_seqset *known, struct buf *out);
+bool imapd_qresync_param(struct imapd_cmd *c, struct imapd_qresync *q);
+void imapd_qresync_select(struct imapd *e, const struct imapd_qresync *q, struct buf *out);
 
 /* imapd.c */
 void imapd_reply(struct imapd *e, struct buf *out, const char *status, const char *fmt, ...)

@@ -17,6 +17,7 @@
  *   !flags FOLDER NAME L  another program renames NAME's file to flags L
  *   !remove FOLDER NAME   another program deletes NAME's file
  *   !tick                 a second passed (IDLE rescans)
+ *   !uidvalidity N        INBOX's UID list starts with UIDVALIDITY N
  * The bytes between directives go to imapd_input in one call, or one byte
  * (-b) or N bytes (-c N) at a time.  The auth hook accepts "alice" with
  * "secret" (Maildir: MAILDIR), says "cannot check" for "tempfail", and
@@ -210,6 +211,12 @@ static void tr_directive(struct tr *t, char *line)
 			free(to);
 			free(from);
 		}
+	} else if (sscanf(line, "!uidvalidity %d", &count) == 1) {
+		char *p = xasprintf("%s/poczta-uidlist", t->maildir);
+		char *list = xasprintf("P1 V%d N1 M1\n", count);
+		atomic_write_file(p, list, strlen(list), 0600);
+		free(p);
+		free(list);
 	} else if (sscanf(line, "!remove %255s %255s", folder, name) == 2) {
 		char *p;
 		tr_flush(t);
