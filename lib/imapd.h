@@ -39,6 +39,11 @@ struct imapd_hooks {
 	 * pass is wiped when the hook returns.  The hook logs and slows down
 	 * failures (the engine cannot sleep). */
 	int (*auth)(void *ctx, const char *user, const char *pass, char **root);
+	/* flush: write out and empty it, called when a long answer (FETCH of
+	 * many messages) has grown past 256 KiB, so that a session holds at
+	 * most that much beside the largest message.  May be NULL: then out
+	 * grows until imapd_input returns. */
+	void (*flush)(void *ctx, struct buf *out);
 };
 
 struct imapd;

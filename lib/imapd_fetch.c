@@ -394,7 +394,11 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 			for (i = 0; i < n; i++)
 				if (r.changedsince < 0 ||
 				    e->box->msgs[idx[i]].modseq > (uint64_t)r.changedsince)
+				{
 					fetch_one(e, idx[i], &r, out);
+					if (out->len > IMAPD_FLUSH && e->hooks.flush)
+						e->hooks.flush(e->hooks.ctx, out);
+				}
 			free(idx);
 			imapd_reply(e, out, "OK", "FETCH completed");
 		}

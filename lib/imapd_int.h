@@ -5,6 +5,8 @@
 #include "imapd.h"
 #include "mstore.h"
 
+#define IMAPD_FLUSH (256 * 1024)	/* octets of a long answer held before the flush hook */
+
 enum imapd_state {
 	IS_NOTAUTH = 1, IS_AUTH = 2, IS_SELECTED = 4, IS_LOGOUT = 8,
 };

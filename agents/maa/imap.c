@@ -17,12 +17,24 @@
 struct imap_session {
 	struct maa *m;
 	char *peer;
+	struct conn *c;
+	bool broken;		/* a write failed */
 };
 
 static int imap_auth(void *ctx, const char *user, const char *pass, char **root)
 {
 	struct imap_session *s = ctx;
 	return maa_auth(s->m, s->peer, user, pass, root);
+}
+
+/* imap_flush - the engine's flush hook: a long FETCH goes out as it grows */
+static void imap_flush(void *ctx, struct buf *out)
+{
+	struct imap_session *s = ctx;
+
+	if (!s->broken && conn_write(s->c, out->data, out->len) < 0)
+		s->broken = true;
+	buf_reset(out);
 }
 
 /* imap_write - send out and empty it; false when the peer is gone */
@@ -58,7 +70,7 @@ static void imap_loop(struct imap_session *s, struct conn *c, struct imapd *e)
 			break;
 		idle_ms = 0;
 		bool more = imapd_input(e, data, (size_t)n, &out);
-		if (!imap_write(c, &out) || !more)
+		if (!imap_write(c, &out) || !more || s->broken)
 			break;
 		if (imapd_starttls_pending(e)) {
 			if (conn_starttls_server(c, s->m->tls, &err) < 0) {
@@ -75,10 +87,10 @@ static void imap_loop(struct imap_session *s, struct conn *c, struct imapd *e)
 void maa_imap_session(int fd, void *ctx)
 {
 	struct maa_listener *l = ctx;
-	struct imap_session s = { l->m, net_peer(fd) };
-	struct imapd_limits lim = { .max_literal = l->m->max_literal };
-	struct imapd_hooks hooks = { &s, imap_auth };
 	struct conn *c = conn_new(fd);
+	struct imap_session s = { l->m, net_peer(fd), c, false };
+	struct imapd_limits lim = { .max_literal = l->m->max_literal };
+	struct imapd_hooks hooks = { .ctx = &s, .auth = imap_auth, .flush = imap_flush };
 	struct buf err = BUF_INIT;
 	struct imapd *e;
 

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct imapd_limits lim = { .max_line = 4096, .max_literal = 1 << 16, .max_depth = 8 };
-	struct imapd_hooks hooks = { NULL, fz_auth };
+	struct imapd_hooks hooks = { .auth = fz_auth };
 	struct buf out = BUF_INIT;
 	struct imapd *e;
 	size_t step, i = 1, n;

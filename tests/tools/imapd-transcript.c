@@ -86,7 +86,7 @@ static void tr_flush(struct tr *t)
 	size_t i = 0, n;
 
 	if (t->e == NULL) {
-		struct imapd_hooks h = { t, tr_auth };
+		struct imapd_hooks h = { .ctx = t, .auth = tr_auth };
 		t->e = imapd_new("imap.test", &t->lim, &h);
 		if (t->offer_tls)
 			imapd_offer_starttls(t->e);
