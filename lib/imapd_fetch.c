@@ -45,107 +45,10 @@ bool imapd_set_arg(struct imapd *e, struct buf *out, bool uid, struct imapd_seqs
 	return true;
 }
 
-/* imapd_crlf - data with every bare LF as CRLF (RFC 3501 2.3.4) */
-static void imapd_crlf(const char *p, size_t n, struct buf *out)
-{
-	size_t i, start = 0;
-
-	buf_reserve(out, n + n / 32);
-	for (i = 0; i < n; i++)
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) {
-			buf_append(out, p + start, i - start);
-			buf_puts(out, "\r\n");
-			start = i + 1;
-		}
-	buf_append(out, p + start, n - start);
-}
-
-/* imapd_header_len - octets of the header with the blank line after it */
-static size_t imapd_header_len(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] == '\n' && (i + 1 < n) &&
-		    (p[i + 1] == '\n' || (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')))
-			return i + (p[i + 1] == '\n' ? 2 : 3);
-	return n;
-}
-
-/* imapd_field_listed - whether the field at p (name up to ':') is among
- * names, a space-separated list inside the section's parentheses */
-static bool imapd_field_listed(const char *p, size_t n, const char *names)
-{
-	const char *colon = memchr(p, ':', n);
-	size_t len = colon ? (size_t)(colon - p) : 0;
-
-	while (len && *names) {
-		size_t w;
-		names += strspn(names, " ");
-		w = strcspn(names, " )");
-		if (w == len && strncasecmp(names, p, len) == 0)
-			return true;
-		names += w;
-		if (*names == ')')
-			break;
-	}
-	return false;
-}
-
-/* imapd_header_fields - HEADER.FIELDS (names) or, with not, .NOT */
-static void imapd_header_fields(const char *p, size_t hlen, const char *names, bool not,
-				struct buf *out)
-{
-	size_t i = 0;
-
-	while (i < hlen) {
-		size_t end = i;
-		/* a field runs on over lines that start with white space */
-		do {
-			const char *lf = memchr(p + end, '\n', hlen - end);
-			end = lf ? (size_t)(lf - p) + 1 : hlen;
-		} while (end < hlen && (p[end] == ' ' || p[end] == '\t'));
-		if (end - i > 2 && p[i] != '\n' && p[i] != '\r' &&
-		    imapd_field_listed(p + i, end - i, names) != not)
-			buf_append(out, p + i, end - i);
-		i = end;
-	}
-	buf_puts(out, "\n");	/* the blank line ending the header */
-}
-
-/* imapd_section - the octets of BODY[spec] in LF form; false for a spec
- * this server cannot serve */
-static bool imapd_section(const char *p, size_t n, const char *spec, struct buf *out)
-{
-	size_t hlen = imapd_header_len(p, n);
-
-	if (*spec == '\0')
-		buf_append(out, p, n);
-	else if (strcasecmp(spec, "HEADER") == 0)
-		buf_append(out, p, hlen);
-	else if (strcasecmp(spec, "TEXT") == 0 || strcmp(spec, "1") == 0)
-		buf_append(out, p + hlen, n - hlen);
-	else if (strncasecmp(spec, "HEADER.FIELDS.NOT (", 19) == 0)
-		imapd_header_fields(p, hlen, spec + 19, true, out);
-	else if (strncasecmp(spec, "HEADER.FIELDS (", 15) == 0)
-		imapd_header_fields(p, hlen, spec + 15, false, out);
-	else
-		return false;
-	return true;
-}
-
-static bool imapd_section_ok(const char *spec)
-{
-	struct buf b = BUF_INIT;
-	bool ok = imapd_section("", 0, spec, &b);
-
-	buf_free(&b);
-	return ok;
-}
-
 /* One FETCH attribute. */
 struct fetch_att {
-	enum { FA_UID, FA_FLAGS, FA_IDATE, FA_SIZE, FA_BODY, FA_MODSEQ } kind;
+	enum { FA_UID, FA_FLAGS, FA_IDATE, FA_SIZE, FA_BODY, FA_MODSEQ, FA_ENVELOPE,
+		FA_BODYSTRUCTURE, FA_BODYNOEXT } kind;
 	char *name;		/* as echoed: "BODY[HEADER]", "RFC822" */
 	char *spec;		/* between the brackets */
 	bool peek;
@@ -202,6 +105,8 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		{ "INTERNALDATE", FA_IDATE, NULL }, { "RFC822.SIZE", FA_SIZE, NULL },
 		{ "RFC822", FA_BODY, "" }, { "RFC822.HEADER", FA_BODY, "HEADER" },
 		{ "RFC822.TEXT", FA_BODY, "TEXT" }, { "MODSEQ", FA_MODSEQ, NULL },
+		{ "ENVELOPE", FA_ENVELOPE, NULL }, { "BODYSTRUCTURE", FA_BODYSTRUCTURE, NULL },
+		{ "BODY", FA_BODYNOEXT, NULL },
 	};
 	struct fetch_att *a;
 	size_t i;
@@ -224,6 +129,11 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		return false;
 	}
 	r->n++;
+	if (a->kind == FA_ENVELOPE || a->kind == FA_BODYSTRUCTURE || a->kind == FA_BODYNOEXT) {
+		if (!imapd_msg_structure())
+			return false;
+		r->needs_data = true;
+	}
 	if (a->kind == FA_BODY) {
 		r->needs_data = true;
 		r->sets_seen |= !a->peek;
@@ -260,8 +170,12 @@ static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 	do {
 		if ((tok = imapd_atom(c, true)) == NULL)
 			return false;
+		/* RFC 3501 6.4.5: the macros */
 		if (!paren && strcasecmp(tok, "ALL") == 0)
-			tok = "FLAGS INTERNALDATE RFC822.SIZE";
+			tok = imapd_msg_structure() ? "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE" :
+			      "FLAGS INTERNALDATE RFC822.SIZE";
+		else if (!paren && strcasecmp(tok, "FULL") == 0 && imapd_msg_structure())
+			tok = "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY";
 		else if (!paren && strcasecmp(tok, "FAST") == 0)
 			tok = "FLAGS INTERNALDATE RFC822.SIZE";
 		if (strchr(tok, ' ') && !strchr(tok, '[')) {
@@ -299,18 +213,39 @@ static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 	return imapd_at_end(c);
 }
 
+/* fetch_section - BODY[spec]<partial> as a literal */
+static void fetch_section(const struct imapd_msg *msg, const struct fetch_att *a, struct buf *out)
+{
+	struct buf wire = BUF_INIT;
+	size_t from = 0, cnt;
+
+	imapd_msg_section(msg, a->spec, &wire);
+	cnt = wire.len;
+	if (a->origin >= 0) {	/* <origin.octets> */
+		from = (size_t)a->origin < wire.len ? (size_t)a->origin : wire.len;
+		cnt = wire.len - from < (size_t)a->count ? wire.len - from : (size_t)a->count;
+	}
+	buf_printf(out, "{%zu}\r\n", cnt);
+	buf_append(out, wire.data ? wire.data + from : "", cnt);
+	buf_free(&wire);
+}
+
 static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf *out)
 {
 	struct mstore_msg *m = &e->box->msgs[i];
-	struct buf err = BUF_INIT, sect = BUF_INIT, wire = BUF_INIT;
-	char *data = NULL, date[64];
+	struct buf err = BUF_INIT;
+	struct imapd_msg *msg = NULL;
+	char *data, date[64];
 	size_t len = 0, k;
 	const char *sep = "";
 
-	if (r->needs_data && (data = mstore_read(e->box, i, &len, &err)) == NULL) {
-		msg_warnx("fetch %s uid %u: %s", e->box->name, m->uid, buf_cstr(&err));
-		buf_free(&err);
-		return;	/* gone since the last rescan: the next one says EXPUNGE */
+	if (r->needs_data) {
+		if ((data = mstore_read(e->box, i, &len, &err)) == NULL) {
+			msg_warnx("fetch %s uid %u: %s", e->box->name, m->uid, buf_cstr(&err));
+			buf_free(&err);
+			return;	/* gone since the last rescan: the next one says EXPUNGE */
+		}
+		msg = imapd_msg_new(data, len);
 	}
 	if (r->sets_seen && !e->box->readonly && !(m->flags & MF_SEEN))
 		mstore_set_flags(e->box, i, m->flags | MF_SEEN, &err);
@@ -331,19 +266,10 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 			strftime(date, sizeof(date), "\"%d-%b-%Y %H:%M:%S +0000\"", gmtime(&m->idate));
 			buf_puts(out, date);
 			break;
-		case FA_BODY:
-			buf_reset(&sect);
-			buf_reset(&wire);
-			imapd_section(data, len, a->spec, &sect);
-			imapd_crlf(sect.data ? sect.data : "", sect.len, &wire);
-			size_t from = 0, cnt = wire.len;
-			if (a->origin >= 0) {	/* <origin.octets> */
-				from = (size_t)a->origin < wire.len ? (size_t)a->origin : wire.len;
-				cnt = wire.len - from < (size_t)a->count ? wire.len - from : (size_t)a->count;
-			}
-			buf_printf(out, "{%zu}\r\n", cnt);
-			buf_append(out, wire.data ? wire.data + from : "", cnt);
-			break;
+		case FA_ENVELOPE: imapd_msg_envelope(msg, out); break;
+		case FA_BODYSTRUCTURE: imapd_msg_bodystructure(msg, true, out); break;
+		case FA_BODYNOEXT: imapd_msg_bodystructure(msg, false, out); break;
+		case FA_BODY: fetch_section(msg, a, out); break;
 		}
 	}
 	if (r->sets_seen && !e->box->readonly) {	/* RFC 3501 6.4.5: \Seen is set */
@@ -352,9 +278,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		buf_putc(out, ')');
 	}
 	buf_puts(out, ")\r\n");
-	free(data);
-	buf_free(&sect);
-	buf_free(&wire);
+	imapd_msg_free(msg);
 	buf_free(&err);
 }
 
@@ -370,7 +294,7 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 		imapd_reply(e, out, "BAD", "FETCH set attributes");
 	} else {
 		for (i = 0; i < r.n; i++)
-			if (r.a[i].kind == FA_BODY && !imapd_section_ok(r.a[i].spec))
+			if (r.a[i].kind == FA_BODY && !imapd_msg_section_ok(r.a[i].spec))
 				break;
 		/* RFC 7162 3.1: MODSEQ or CHANGEDSINCE enables CONDSTORE, and then
 		 * FLAGS come with MODSEQ */

@@ -3,6 +3,7 @@
 #ifndef POCZTA_IMAPD_INT_H
 #define POCZTA_IMAPD_INT_H
 #include "imapd.h"
+#include <time.h>
 #include "mstore.h"
 
 #define IMAPD_FLUSH (256 * 1024)	/* octets of a long answer held before the flush hook */
@@ -94,6 +95,25 @@ void imapd_uid_ranges(const uint32_t *uids, size_t n, struct buf *out);
 void imapd_vanished_earlier(struct imapd *e, const struct imapd_seqset *known, struct buf *out);
 bool imapd_qresync_param(struct imapd_cmd *c, struct imapd_qresync *q);
 void imapd_qresync_select(struct imapd *e, const struct imapd_qresync *q, struct buf *out);
+
+/* imapd_msg.c: a message as FETCH and SEARCH read it */
+struct imapd_msg;
+/* imapd_msg_new - takes data (the stored bytes, LF line ends) */
+struct imapd_msg *imapd_msg_new(char *data, size_t len);
+void imapd_msg_free(struct imapd_msg *m);
+/* imapd_msg_structure - whether ENVELOPE and BODYSTRUCTURE can be served */
+bool imapd_msg_structure(void);
+/* imapd_msg_section - append BODY[spec] with CRLF line ends; false for a
+ * spec that cannot be served */
+bool imapd_msg_section(const struct imapd_msg *m, const char *spec, struct buf *wire);
+bool imapd_msg_section_ok(const char *spec);
+void imapd_msg_envelope(const struct imapd_msg *m, struct buf *out);
+void imapd_msg_bodystructure(const struct imapd_msg *m, bool ext, struct buf *out);
+bool imapd_msg_header_has(const struct imapd_msg *m, const char *field, const char *needle);
+bool imapd_msg_body_has(const struct imapd_msg *m, const char *needle);
+bool imapd_msg_text_has(const struct imapd_msg *m, const char *needle);
+/* imapd_msg_sent_day - the Date: header's day at 00:00 UTC, or -1 */
+time_t imapd_msg_sent_day(const struct imapd_msg *m);
 
 /* imapd.c */
 void imapd_reply(struct imapd *e, struct buf *out, const char *status, const char *fmt, ...)

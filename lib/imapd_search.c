@@ -1,7 +1,6 @@
 /* imapd_search.c - SEARCH (RFC 3501 6.4.4), and the commands that move
  * messages: COPY (6.4.7, RFC 4315 COPYUID), MOVE (RFC 6851) and EXPUNGE
  * (6.4.3, RFC 4315 UID EXPUNGE). */
-#include <libetpan/libetpan.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,98 +174,27 @@ bad:
 	return NULL;
 }
 
-/* A message as SEARCH looks at it: its bytes are read on first need. */
+/* A message as SEARCH looks at it: read and parsed on first need. */
 struct search_msg {
 	struct imapd *e;
 	size_t i;
-	char *data;
-	size_t len, hlen;
+	struct imapd_msg *msg;
 	bool loaded;
 };
 
-static bool search_load(struct search_msg *m)
+static struct imapd_msg *search_load(struct search_msg *m)
 {
 	struct buf err = BUF_INIT;
+	size_t len;
+	char *data;
 
 	if (!m->loaded) {
 		m->loaded = true;
-		m->data = mstore_read(m->e->box, m->i, &m->len, &err);
-		if (m->data) {
-			char *blank = strstr(m->data, "\n\n");
-			m->hlen = blank ? (size_t)(blank - m->data) + 1 : m->len;
-		}
+		if ((data = mstore_read(m->e->box, m->i, &len, &err)) != NULL)
+			m->msg = imapd_msg_new(data, len);
 		buf_free(&err);
 	}
-	return m->data != NULL;
-}
-
-/* search_field - whether a header field name: has needle in its value
- * (unfolded; ASCII case-insensitive; an empty needle: the field exists) */
-static bool search_field(struct search_msg *m, const char *name, const char *needle)
-{
-	size_t nlen = strlen(name), i = 0;
-	bool found = false;
-
-	if (!search_load(m))
-		return false;
-	while (i < m->hlen && !found) {
-		size_t end = i;
-		do {
-			const char *lf = memchr(m->data + end, '\n', m->hlen - end);
-			end = lf ? (size_t)(lf - m->data) + 1 : m->hlen;
-		} while (end < m->hlen && (m->data[end] == ' ' || m->data[end] == '\t'));
-		if (end - i > nlen && m->data[i + nlen] == ':' &&
-		    strncasecmp(m->data + i, name, nlen) == 0) {
-			char *v = xstrndup(m->data + i + nlen + 1, end - i - nlen - 1);
-			for (char *p = v; *p; p++)
-				if (*p == '\n' || *p == '\r' || *p == '\t')
-					*p = ' ';
-			found = *needle == '\0' || strcasestr(v, needle) != NULL;
-			free(v);
-		}
-		i = end;
-	}
-	return found;
-}
-
-static bool search_in(struct search_msg *m, size_t from, const char *needle)
-{
-	char *copy;
-	bool found;
-
-	if (!search_load(m))
-		return false;
-	copy = xstrndup(m->data + from, m->len - from);
-	found = strcasestr(copy, needle) != NULL;
-	free(copy);
-	return found;
-}
-
-/* search_sent - the Date: header's day (RFC 5322 3.3), or -1 */
-static time_t search_sent(struct search_msg *m)
-{
-	struct mailimf_fields *f = NULL;
-	struct mailimf_date_time *dt = NULL;
-	clistiter *it;
-	size_t idx = 0;
-	time_t t = (time_t)-1;
-
-	if (!search_load(m) || mailimf_fields_parse(m->data, m->hlen, &idx, &f) != MAILIMF_NO_ERROR)
-		return t;
-	for (it = clist_begin(f->fld_list); it; it = clist_next(it)) {
-		struct mailimf_field *fld = clist_content(it);
-		if (fld->fld_type == MAILIMF_FIELD_ORIG_DATE)
-			dt = fld->fld_data.fld_orig_date->dt_date_time;
-	}
-	if (dt) {
-		struct tm tm = { 0 };
-		tm.tm_mday = dt->dt_day;
-		tm.tm_mon = dt->dt_month - 1;
-		tm.tm_year = dt->dt_year - 1900;
-		t = timegm(&tm);	/* RFC 3501 6.4.4: the date, without time or zone */
-	}
-	mailimf_fields_free(f);
-	return t;
+	return m->msg;
 }
 
 static bool search_day_cmp(enum skind kind, time_t t, time_t day)
@@ -311,10 +239,10 @@ static bool search_eval(struct skey *k, struct search_msg *m)
 	case SK_BEFORE: case SK_ON: case SK_SINCE:
 		return search_day_cmp(k->kind, msg->idate, k->day);
 	case SK_SENTBEFORE: case SK_SENTON: case SK_SENTSINCE:
-		return search_day_cmp(k->kind, search_sent(m), k->day);
-	case SK_HEADER: return search_field(m, k->field, k->str);
-	case SK_BODY: return search_load(m) && search_in(m, m->hlen, k->str);
-	case SK_TEXT: return search_in(m, 0, k->str);
+		return search_load(m) && search_day_cmp(k->kind, imapd_msg_sent_day(m->msg), k->day);
+	case SK_HEADER: return search_load(m) && imapd_msg_header_has(m->msg, k->field, k->str);
+	case SK_BODY: return search_load(m) && imapd_msg_body_has(m->msg, k->str);
+	case SK_TEXT: return search_load(m) && imapd_msg_text_has(m->msg, k->str);
 	case SK_MODSEQ: return msg->modseq >= k->num;
 	}
 	return false;
@@ -432,13 +360,13 @@ void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 		e->condstore = true;
 	hits = xcalloc(e->box->n + 1, sizeof(uint32_t));
 	for (i = 0; i < e->box->n; i++) {
-		struct search_msg m = { e, i, NULL, 0, 0, false };
+		struct search_msg m = { e, i, NULL, false };
 		if (search_eval(&all, &m)) {
 			hits[n++] = uid ? e->box->msgs[i].uid : (uint32_t)(i + 1);
 			if (e->box->msgs[i].modseq > highest)
 				highest = e->box->msgs[i].modseq;
 		}
-		free(m.data);
+		imapd_msg_free(m.msg);
 	}
 	if (opts) {
 		search_esearch(e, opts, uid, hits, n, modseq ? highest : 0, out);
