@@ -23,8 +23,10 @@ struct maa_listener {
 	bool implicit_tls;
 };
 
-/* maa_imap_session - serve one IMAP connection on fd (in the child) */
+/* maa_imap_session, maa_pop3_session - serve one connection on fd (in
+ * the child); ctx is its struct maa_listener */
 void maa_imap_session(int fd, void *ctx);
+void maa_pop3_session(int fd, void *ctx);
 /* maa_auth - check user and password against the users file, slowly on
  * failure, and log; 0 and *root (newly allocated, the user's Maildir), -1
  * wrong, -2 cannot check now */

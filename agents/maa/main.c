@@ -1,10 +1,10 @@
-/* main.c - poczta-maa: the mail access agent, IMAP4rev1 (RFC 3501) over
- * the users' Maildirs.
+/* main.c - poczta-maa: the mail access agent, IMAP4rev1 (RFC 3501) and
+ * POP3 (RFC 1939) over the users' Maildirs.
  *
  *   poczta-maa [-c FILE] [--trace] serve
  *
- * Each configured listener ([maa] imap_listen with STARTTLS, imap_listen_tls
- * with implicit TLS) is served by its own process forking one child per
+ * Each configured listener ([maa] imap_listen and pop3_listen with STARTTLS
+ * or STLS, imap_listen_tls and pop3_listen_tls with implicit TLS) is served by its own process forking one child per
  * connection (lib/server.h); SIGTERM to the main process stops them all. */
 #include <errno.h>
 #include <getopt.h>
@@ -31,7 +31,7 @@
 #include "users.h"
 #include "xalloc.h"
 
-#define MAA_MAX_LISTENERS 2
+#define MAA_MAX_LISTENERS 4
 
 static volatile sig_atomic_t maa_stop;
 
@@ -143,8 +143,13 @@ static int maa_listen(struct maa *m, const char *key)
 /* maa_serve - a process per listener; wait for SIGTERM or for one to die */
 static int maa_serve(struct maa *m)
 {
-	static const struct { const char *key; bool tls; } keys[] = {
-		{ "imap_listen", false }, { "imap_listen_tls", true },
+	static const struct {
+		const char *key;
+		bool tls;
+		void (*service)(int, void *);
+	} keys[] = {
+		{ "imap_listen", false, maa_imap_session }, { "imap_listen_tls", true, maa_imap_session },
+		{ "pop3_listen", false, maa_pop3_session }, { "pop3_listen_tls", true, maa_pop3_session },
 	};
 	struct maa_listener ls[MAA_MAX_LISTENERS];
 	pid_t pids[MAA_MAX_LISTENERS] = { 0 };
@@ -158,7 +163,8 @@ static int maa_serve(struct maa *m)
 		n += fds[i] >= 0;
 	}
 	if (n == 0)
-		msg_fatal("%s: maa: neither imap_listen nor imap_listen_tls is set", conf_path(m->conf));
+		msg_fatal("%s: maa: none of imap_listen, imap_listen_tls, pop3_listen and "
+			  "pop3_listen_tls is set", conf_path(m->conf));
 	if (!server_drop_privileges(conf_get(m->conf, "global", NULL, "run_user")))
 		msg_fatal("cannot become the run_user: %s", strerror(errno));
 	/* no SA_RESTART: wait() below must return on SIGTERM */
@@ -174,7 +180,7 @@ static int maa_serve(struct maa *m)
 		ls[i].m = m;
 		ls[i].implicit_tls = keys[i].tls;
 		if ((pids[i] = fork()) == 0) {
-			struct server_opts o = { m->max_connections, maa_imap_session, NULL, 0, &ls[i] };
+			struct server_opts o = { m->max_connections, keys[i].service, NULL, 0, &ls[i] };
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
 #ifdef __linux__

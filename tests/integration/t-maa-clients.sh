@@ -76,7 +76,7 @@ poll localhost service $IMAPS protocol IMAP:
 	mda "cat >>$T/fetched"
 EOF
 chmod 600 "$T/fetchmailrc"
-HOME=$T timeout 60 fetchmail -f "$T/fetchmailrc" --nodetach -v >"$T/fetchmail.log" 2>&1
+HOME=$T timeout 60 fetchmail -f "$T/fetchmailrc" --pidfile "$T/fetchmail.pid" --nodetach -v >"$T/fetchmail.log" 2>&1
 rc=$?
 check "fetchmail: exit 0 (mail fetched)" test $rc -eq 0
 check "fetchmail: all three INBOX messages" test "$(grep -c '^Subject: ' "$T/fetched" 2>/dev/null)" -eq 3
