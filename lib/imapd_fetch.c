@@ -129,11 +129,8 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		return false;
 	}
 	r->n++;
-	if (a->kind == FA_ENVELOPE || a->kind == FA_BODYSTRUCTURE || a->kind == FA_BODYNOEXT) {
-		if (!imapd_msg_structure())
-			return false;
+	if (a->kind == FA_ENVELOPE || a->kind == FA_BODYSTRUCTURE || a->kind == FA_BODYNOEXT)
 		r->needs_data = true;
-	}
 	if (a->kind == FA_BODY) {
 		r->needs_data = true;
 		r->sets_seen |= !a->peek;
@@ -172,9 +169,8 @@ static bool fetch_args(struct imapd_cmd *c, struct fetch_req *r, bool uid)
 			return false;
 		/* RFC 3501 6.4.5: the macros */
 		if (!paren && strcasecmp(tok, "ALL") == 0)
-			tok = imapd_msg_structure() ? "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE" :
-			      "FLAGS INTERNALDATE RFC822.SIZE";
-		else if (!paren && strcasecmp(tok, "FULL") == 0 && imapd_msg_structure())
+			tok = "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE";
+		else if (!paren && strcasecmp(tok, "FULL") == 0)
 			tok = "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY";
 		else if (!paren && strcasecmp(tok, "FAST") == 0)
 			tok = "FLAGS INTERNALDATE RFC822.SIZE";
@@ -309,7 +305,7 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 		} else if (r.vanished && !(uid && e->qresync)) {
 			imapd_reply(e, out, "BAD", "VANISHED needs UID FETCH and ENABLE QRESYNC");
 		} else if (bad) {
-			imapd_reply(e, out, "BAD", "Section not supported: %s",
+			imapd_reply(e, out, "BAD", "Invalid section: %s",
 				    r.a[i].spec ? r.a[i].spec : "");
 		} else {
 			if (r.vanished)

@@ -98,13 +98,11 @@ void imapd_qresync_select(struct imapd *e, const struct imapd_qresync *q, struct
 
 /* imapd_msg.c: a message as FETCH and SEARCH read it */
 struct imapd_msg;
-/* imapd_msg_new - takes data (the stored bytes, LF line ends) */
+/* imapd_msg_new - parse data (the stored bytes, LF line ends; freed here) */
 struct imapd_msg *imapd_msg_new(char *data, size_t len);
 void imapd_msg_free(struct imapd_msg *m);
-/* imapd_msg_structure - whether ENVELOPE and BODYSTRUCTURE can be served */
-bool imapd_msg_structure(void);
 /* imapd_msg_section - append BODY[spec] with CRLF line ends; false for a
- * spec that cannot be served */
+ * spec that is not valid syntax (a part that does not exist is empty) */
 bool imapd_msg_section(const struct imapd_msg *m, const char *spec, struct buf *wire);
 bool imapd_msg_section_ok(const char *spec);
 void imapd_msg_envelope(const struct imapd_msg *m, struct buf *out);
