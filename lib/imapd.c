@@ -98,6 +98,7 @@ void imapd_free(struct imapd *e)
 	buf_free(&e->cmd.text);
 	buf_free(&e->tagged);
 	mstore_close(e->box);
+	mstore_cache_free(e->cache);
 	free(e->hostname);
 	free(e->user);
 	free(e->root);

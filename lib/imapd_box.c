@@ -43,6 +43,8 @@ static void imapd_deselect(struct imapd *e)
 {
 	mstore_close(e->box);
 	e->box = NULL;
+	mstore_cache_free(e->cache);
+	e->cache = NULL;
 	e->state = IS_AUTH;
 }
 

@@ -58,7 +58,9 @@ struct fetch_att {
 struct fetch_req {
 	struct fetch_att a[32];
 	size_t n;
-	bool needs_data, sets_seen;
+	bool needs_data;	/* a section: the message is read */
+	bool structure;		/* ENVELOPE, BODYSTRUCTURE or BODY: from the cache or read */
+	bool sets_seen;
 	long long changedsince;	/* RFC 7162 3.1.4; -1: none */
 	bool vanished;		/* RFC 7162 3.2.6 */
 };
@@ -130,7 +132,7 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 	}
 	r->n++;
 	if (a->kind == FA_ENVELOPE || a->kind == FA_BODYSTRUCTURE || a->kind == FA_BODYNOEXT)
-		r->needs_data = true;
+		r->structure = true;
 	if (a->kind == FA_BODY) {
 		r->needs_data = true;
 		r->sets_seen |= !a->peek;
@@ -226,6 +228,51 @@ static void fetch_section(const struct imapd_msg *msg, const struct fetch_att *a
 	buf_free(&wire);
 }
 
+/* fetch_cache_kind - the cache slot of a structure item, or -1 */
+static int fetch_cache_kind(int kind)
+{
+	return kind == FA_ENVELOPE ? MSTORE_CACHE_ENVELOPE :
+	       kind == FA_BODYSTRUCTURE ? MSTORE_CACHE_BODYSTRUCTURE :
+	       kind == FA_BODYNOEXT ? MSTORE_CACHE_BODY : -1;
+}
+
+/* fetch_structure - ENVELOPE, BODYSTRUCTURE or BODY from the folder's
+ * cache, or computed from msg and put there */
+static void fetch_structure(struct imapd *e, const struct mstore_msg *m, int kind,
+			    const struct imapd_msg *msg, struct buf *out)
+{
+	int slot = fetch_cache_kind(kind);
+	size_t len, start = out->len;
+	const char *hit = mstore_cache_get(e->cache, m->uid, slot, &len);
+
+	if (hit) {
+		buf_append(out, hit, len);
+		return;
+	}
+	if (kind == FA_ENVELOPE)
+		imapd_msg_envelope(msg, out);
+	else
+		imapd_msg_bodystructure(msg, kind == FA_BODYSTRUCTURE, out);
+	mstore_cache_put(e->cache, m->uid, slot, out->data + start, out->len - start);
+}
+
+/* fetch_needs_message - whether the message must be read: a section, or a
+ * structure item the cache does not have */
+static bool fetch_needs_message(struct imapd *e, const struct mstore_msg *m,
+				const struct fetch_req *r)
+{
+	size_t k, len;
+
+	if (r->needs_data)
+		return true;
+	for (k = 0; r->structure && k < r->n; k++) {
+		int slot = fetch_cache_kind(r->a[k].kind);
+		if (slot >= 0 && !mstore_cache_get(e->cache, m->uid, slot, &len))
+			return true;
+	}
+	return false;
+}
+
 static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf *out)
 {
 	struct mstore_msg *m = &e->box->msgs[i];
@@ -235,7 +282,9 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 	size_t len = 0, k;
 	const char *sep = "";
 
-	if (r->needs_data) {
+	if (r->structure && e->cache == NULL)
+		e->cache = mstore_cache_load(e->box->path);
+	if (fetch_needs_message(e, m, r)) {
 		if ((data = mstore_read(e->box, i, &len, &err)) == NULL) {
 			msg_warnx("fetch %s uid %u: %s", e->box->name, m->uid, buf_cstr(&err));
 			buf_free(&err);
@@ -262,9 +311,9 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 			strftime(date, sizeof(date), "\"%d-%b-%Y %H:%M:%S +0000\"", gmtime(&m->idate));
 			buf_puts(out, date);
 			break;
-		case FA_ENVELOPE: imapd_msg_envelope(msg, out); break;
-		case FA_BODYSTRUCTURE: imapd_msg_bodystructure(msg, true, out); break;
-		case FA_BODYNOEXT: imapd_msg_bodystructure(msg, false, out); break;
+		case FA_ENVELOPE: case FA_BODYSTRUCTURE: case FA_BODYNOEXT:
+			fetch_structure(e, m, a->kind, msg, out);
+			break;
 		case FA_BODY: fetch_section(msg, a, out); break;
 		}
 	}
@@ -320,6 +369,8 @@ void imapd_cmd_fetch(struct imapd *e, struct buf *out, bool uid)
 						e->hooks.flush(e->hooks.ctx, out);
 				}
 			free(idx);
+			if (e->cache && mstore_cache_save(e->cache, e->box) < 0)
+				msg_warn("cache of %s", e->box->name);
 			imapd_reply(e, out, "OK", "FETCH completed");
 		}
 	}

@@ -38,6 +38,7 @@ struct imapd {
 	int errors, auth_failures;
 	char *user, *root;
 	struct mstore_box *box;
+	struct mstore_cache *cache;	/* of the selected folder, loaded on first need */
 	/* input assembly */
 	struct imapd_cmd cmd;
 	uint64_t lit_left;	/* octets of a literal still to come */

@@ -130,6 +130,22 @@ int mstore_append(const char *root, const char *name, const char *data, size_t l
 int mstore_copy(struct mstore_box *b, const size_t *idx, size_t n, const char *root,
 		const char *name, uint32_t *uidvalidity, uint32_t *uids, struct buf *err);
 
+/* The per-folder cache of ENVELOPE, BODYSTRUCTURE and BODY texts, by UID
+ * (FOLDER/poczta-cache; mstore_cache.c says how it stays right). */
+enum { MSTORE_CACHE_ENVELOPE, MSTORE_CACHE_BODYSTRUCTURE, MSTORE_CACHE_BODY,
+       MSTORE_CACHE_KINDS };
+struct mstore_cache;
+/* mstore_cache_load - the cache of the folder at dir (empty if none) */
+struct mstore_cache *mstore_cache_load(const char *dir);
+/* mstore_cache_get - the text cached for uid, owned by the cache, or NULL */
+const char *mstore_cache_get(struct mstore_cache *c, uint32_t uid, int kind, size_t *len);
+void mstore_cache_put(struct mstore_cache *c, uint32_t uid, int kind, const char *text,
+		      size_t len);
+/* mstore_cache_save - write it back when something was added, keeping
+ * only UIDs still in b; 0 or -1 */
+int mstore_cache_save(struct mstore_cache *c, const struct mstore_box *b);
+void mstore_cache_free(struct mstore_cache *c);
+
 /* Folders.  Names are IMAP names; INBOX is always there. */
 /* mstore_list - every mailbox name (INBOX first), NULL-terminated, newly
  * allocated (strlist_free) */

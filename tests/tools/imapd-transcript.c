@@ -18,6 +18,8 @@
  *   !remove FOLDER NAME   another program deletes NAME's file
  *   !tick                 a second passed (IDLE rescans)
  *   !uidvalidity N        INBOX's UID list starts with UIDVALIDITY N
+ *   !rewrite FOLDER NAME S  NAME's bytes replaced, with Subject: S (what
+ *                         no program does: shows what comes from a cache)
  * The bytes between directives go to imapd_input in one call, or one byte
  * (-b) or N bytes (-c N) at a time.  The auth hook accepts "alice" with
  * "secret" (Maildir: MAILDIR), says "cannot check" for "tempfail", and
@@ -217,6 +219,13 @@ static void tr_directive(struct tr *t, char *line)
 		atomic_write_file(p, list, strlen(list), 0600);
 		free(p);
 		free(list);
+	} else if (sscanf(line, "!rewrite %255s %255s %15s", folder, name, letters) == 3) {
+		char *p, *msg = xasprintf("From: a@example.org\nSubject: %s\n\nrewritten\n", letters);
+		tr_flush(t);
+		if ((p = tr_find(t, folder, name)) != NULL)
+			atomic_write_file(p, msg, strlen(msg), 0600);
+		free(p);
+		free(msg);
 	} else if (sscanf(line, "!remove %255s %255s", folder, name) == 2) {
 		char *p;
 		tr_flush(t);
