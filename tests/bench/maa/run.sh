@@ -4,7 +4,8 @@
 # serving copies of the same generated Maildir in the same run: LOGIN +
 # SELECT (first and second time), FETCH 1:* of the list attributes, FETCH
 # of 1,000 whole messages, UID SEARCH for a body word, POP3 RETR of 1,000
-# messages; the ratio for each row, and the servers' resident memory.
+# messages, and FETCH 1:* ENVELOPE twice (computed, then cached); the
+# ratio for each row, and a session's resident memory.
 # Not a test: no thresholds.  Needs root (Dovecot drops to nobody) and
 # apt-get install dovecot-imapd dovecot-pop3d.
 set -eu
@@ -108,6 +109,9 @@ for server, (iport, pport) in ports.items():
     count = int(m.select("INBOX")[1][0])
     timed("FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)", server,
           lambda: m.fetch("1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE)"))
+    for n in ("first", "second"):
+        timed(f"FETCH 1:* (UID FLAGS ... ENVELOPE) ({n})", server,
+              lambda: m.fetch("1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)"))
     timed("FETCH 1:1000 BODY.PEEK[]", server, lambda: m.fetch("1:%d" % min(1000, count), "(BODY.PEEK[])"))
     hits = timed("UID SEARCH BODY zanzibar", server, lambda: m.uid("SEARCH", "BODY", "zanzibar"))
     # resident memory of the largest session process, while it is open
