@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "imapmsg_int.h"
+#include "mimeguard.h"
 #include "rfc5322.h"
 #include "sieve_msg.h"
 #include "xalloc.h"
@@ -28,65 +29,6 @@ static char *msg_crlf(const char *data, size_t len, size_t *outlen)
 	*p = '\0';
 	*outlen = n;
 	return out;
-}
-
-/* msg_flat_comments - data as libetpan may read it: its RFC 5322 parser
- * recurses once per nested comment (3.2.2), and a field of a few hundred
- * kilobytes of "(" overflows the stack.  Past IMAPMSG_MAX_COMMENT levels
- * a "(" becomes a blank in a copy of the same length, which everything but
- * the octets sent to the client reads; data itself when nothing changed. */
-static char *msg_flat_comments(char *data, size_t len)
-{
-	char *scan = data;
-	size_t i, depth = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = data[i];
-
-		if (c == '\n' && (i + 1 == len || (data[i + 1] != ' ' && data[i + 1] != '\t')))
-			depth = 0;	/* a new field: no comment goes on */
-		else if (c == '\\')
-			i++;		/* quoted-pair: the next octet is text */
-		else if (c == ')' && depth)
-			depth--;
-		else if (c == '(' && depth < IMAPMSG_MAX_COMMENT)
-			depth++;
-		else if (c == '(') {
-			if (scan == data)
-				scan = xmemdup(data, len + 1);
-			scan[i] = ' ';
-		}
-	}
-	return scan;
-}
-
-/* mime_too_deep - whether the text [s, s+n) has more Content-Type fields
- * than limit.  Each level of nesting needs one (RFC 2046 5), and libetpan's
- * parser recurses once per level and rescans for each boundary: a hostile
- * message of a few hundred kilobytes nested thousands deep overflows the
- * stack or takes seconds.  Such a message gets no tree from libetpan: its
- * parts are what their headers say, down to IMAPMSG_MAX_DEPTH, and its
- * multiparts have no parts.  Every field counts, whatever its value (a
- * comment or a fold would hide the type from a quick look). */
-static bool mime_too_deep(const char *s, size_t n, size_t limit)
-{
-	static const char ct[] = "content-type";
-	const char *e = s + n, *p = s, *v;
-	size_t count = 0;
-
-	while (p < e) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-		const char *le = nl ? nl : e;
-
-		if ((size_t)(le - p) > sizeof ct && strncasecmp(p, ct, sizeof ct - 1) == 0) {
-			for (v = p + sizeof ct - 1; v < le && (*v == ' ' || *v == '\t'); v++)
-				;
-			if (v < le && *v == ':' && ++count > limit)
-				return true;
-		}
-		p = le + 1;
-	}
-	return false;
 }
 
 /* part_inside - whether libetpan's part lies inside [lo, hi) */
@@ -206,7 +148,7 @@ static struct mailmime *part_reparse(struct mailmime *c, const char *s, size_t l
 
 	*node = c;
 	if (c->mm_type != MAILMIME_MULTIPLE || s + len <= c->mm_mime_start + c->mm_length ||
-	    mime_too_deep(s, len, IMAPMSG_REPARSE_COMPOSITE))
+	    mimeguard_too_deep(s, len, IMAPMSG_REPARSE_COMPOSITE))
 		return NULL;
 	if (mailmime_parse(s, len, &idx, &own) != MAILIMF_NO_ERROR)
 		return NULL;
@@ -266,7 +208,7 @@ static void part_message(struct imapmsg_part *p, struct mailmime *mime, int dept
 	p->parts = xcalloc(1, sizeof *p->parts);
 	if (mime && mime->mm_type == MAILMIME_MESSAGE) {
 		inner = mime->mm_data.mm_message.mm_msg_mime;
-	} else if (!mime_too_deep(p->body, p->bodylen, IMAPMSG_MAX_COMPOSITE) &&
+	} else if (!mimeguard_too_deep(p->body, p->bodylen, IMAPMSG_MAX_COMPOSITE) &&
 		   mailmime_parse(p->body, p->bodylen, &idx, &p->own) == MAILIMF_NO_ERROR &&
 		   p->own->mm_type == MAILMIME_MESSAGE) {
 		inner = p->own->mm_data.mm_message.mm_msg_mime;
@@ -307,8 +249,8 @@ struct imapmsg *imapmsg_parse(const char *data, size_t len)
 	size_t idx = 0;
 
 	m->data = msg_crlf(data, len, &m->len);
-	m->scan = msg_flat_comments(m->data, m->len);
-	if (mime_too_deep(m->scan, m->len, IMAPMSG_MAX_COMPOSITE) ||
+	m->scan = mimeguard_flatten(m->data, m->len);
+	if (mimeguard_too_deep(m->scan, m->len, IMAPMSG_MAX_COMPOSITE) ||
 	    mailmime_parse(m->scan, m->len, &idx, &m->root) != MAILIMF_NO_ERROR)
 		m->root = NULL;
 	if (m->root && m->root->mm_type == MAILMIME_MESSAGE)

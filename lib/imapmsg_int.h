@@ -9,7 +9,6 @@
 #define IMAPMSG_MAX_DEPTH 64	/* parts deeper than this are read as text */
 #define IMAPMSG_MAX_COMPOSITE 1000	/* more Content-Type fields: no tree */
 #define IMAPMSG_REPARSE_COMPOSITE 16	/* see part_reparse */
-#define IMAPMSG_MAX_COMMENT 64		/* see msg_flat_comments */
 
 /* One entity: a message, or a body part with its MIME header.  Ranges
  * point into imapmsg.scan.  A multipart has its parts; a message/rfc822
