@@ -6,6 +6,8 @@
 #include "conf.h"
 #include "tls.h"
 
+struct authcache;
+
 struct maa {
 	const struct conf *conf;
 	char *hostname;
@@ -15,6 +17,7 @@ struct maa {
 	int timeout_ms;
 	uint64_t max_literal;
 	int max_connections;
+	struct authcache *authcache;	/* shared by the sessions (lib/authcache.h) */
 };
 
 /* A listener: which protocol, and whether TLS starts at once (RFC 8314). */

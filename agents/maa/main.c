@@ -18,6 +18,7 @@
 #endif
 #include <sysexits.h>
 #include <unistd.h>
+#include "authcache.h"
 #include "buf.h"
 #include "conf.h"
 #include "config.h"
@@ -54,7 +55,7 @@ int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass
 	struct users *u = users_load(m->users_file, &err);
 	const struct user *who;
 	struct dsn d;
-	bool ok;
+	bool ok, cached;
 
 	if (u == NULL) {
 		msg_warnx("%s", buf_cstr(&err));
@@ -62,7 +63,7 @@ int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass
 		return -2;
 	}
 	who = users_name_ok(user) ? users_find(u, user) : NULL;
-	ok = users_verify(who, pass);
+	ok = authcache_verify(m->authcache, who, pass, &cached);
 	if (!ok) {
 		msg_info("peer=%s auth failed user=%s", peer, users_name_ok(user) ? user : "?");
 		/* each failure in a session waits longer: guessing stays slow */
@@ -79,7 +80,7 @@ int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass
 		buf_free(&err);
 		return -2;
 	}
-	msg_info("peer=%s login user=%s", peer, user);
+	msg_info("peer=%s login user=%s%s", peer, user, cached ? " (cached)" : "");
 	users_free(u);
 	buf_free(&err);
 	return 0;
@@ -238,7 +239,10 @@ int main(int argc, char **argv)
 	c = settings_load(config, NULL);
 	msg_set_fatal_status(EX_TEMPFAIL);
 	maa_setup(&m, c);
+	if ((m.authcache = authcache_new()) == NULL)	/* before the sessions fork */
+		msg_fatal("mmap: %s", strerror(errno));
 	rc = maa_serve(&m);
+	authcache_free(m.authcache);
 	tls_server_free(m.tls);
 	free(m.hostname);
 	free(m.users_file);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "config.h"
 #include "i18n.h"
+#include "authcache.h"
 #include "msa.h"
 #include "msg.h"
 #include "queue.h"
@@ -105,6 +106,7 @@ static void msa_teardown(struct msa *m)
 	free(m->run_dir);
 	tls_server_free(m->tls);
 	msa_throttle_free(m->throttle);
+	authcache_free(m->authcache);
 }
 
 int main(int argc, char **argv)
@@ -137,6 +139,8 @@ int main(int argc, char **argv)
 	msg_set_fatal_status(EX_TEMPFAIL);
 	msa_setup(&m, c);
 	m.tls = msa_tls(c);
+	if ((m.authcache = authcache_new()) == NULL)
+		msg_fatal("mmap: %s", strerror(errno));
 	if ((m.throttle = msa_throttle_new()) == NULL)
 		msg_fatal("mmap: %s", strerror(errno));
 	rc = msa_serve(&m);

@@ -21,6 +21,7 @@ struct users;
 struct aliases;
 struct tls_server;
 struct msa_throttle;
+struct authcache;
 
 /* Everything the agent needs from the configuration, read once. */
 struct msa {
@@ -43,6 +44,7 @@ struct msa {
 	long long auth_delay_max_ms;
 	long long auth_window;		/* seconds a failure is remembered */
 	struct msa_throttle *throttle;	/* shared by every session (MAP_SHARED) */
+	struct authcache *authcache;	/* likewise (lib/authcache.h) */
 };
 
 /* auth.c */

@@ -147,4 +147,8 @@ check_eq "UIDs are the same after a restart and a flag rename" "$uids1" "$uids2"
 check "the other program's \\Seen shows" grep -q 'Seen' "$T/py.out"
 check "a wrong password is refused" grep -q '^wrong password.*AUTHENTICATIONFAILED' "$T/py.out"
 check "... and logged" grep -q 'auth failed user=alice' "$T/sb/log/poczta.log"
+# a password that verified is checked from the auth cache the next time
+# (lib/authcache.h): the second login of this run says so
+check "a second login comes from the auth cache" \
+	grep -q 'login user=alice (cached)$' "$T/sb/log/poczta.log"
 done_testing
