@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <time.h>
 #include "imapd_int.h"
+#include "index.h"
+#include "strlist.h"
 #include "xalloc.h"
 
 enum skind {
@@ -325,6 +327,78 @@ static void search_esearch(struct imapd *e, unsigned opts, bool uid, const uint3
 	buf_puts(out, "\r\n");
 }
 
+/* The notmuch index as a pre-filter for BODY and TEXT (RFC 3501 6.4.4).
+ * Reading every message of a big folder for a word takes seconds (Dovecot
+ * without a full-text plugin: 1.2 s at 10,000 messages); the index that
+ * poczta-mda keeps answers at once.  The keys ANDed at the top level whose
+ * string is a word (letters and digits) become notmuch terms, as word
+ * prefixes ("body:hel*" finds "hello"); only the messages the index names
+ * are then read and matched as substrings, as without the index.  So the
+ * answer is the same but for a string found only inside a word ("ell" in
+ * "hello"), which the index does not see: the compromise Dovecot's FTS
+ * plugins make too.  An index that does not have every message of the
+ * folder (just delivered, or none) is not used. */
+struct search_index {
+	bool on;
+	char **bases;		/* sorted Maildir base names the index found */
+	size_t n;
+};
+
+/* search_term_ok - whether s can be looked up as a notmuch term */
+static bool search_term_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || (unsigned char)*s >= 0x80))
+			return false;
+	return n >= 2 && n <= 64;
+}
+
+static int search_base_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void search_index_prepare(struct imapd *e, const struct skey *kids, struct search_index *si)
+{
+	struct buf q = BUF_INIT, err = BUF_INIT;
+	const struct skey *k;
+	const char *dir = "", *slash;
+	size_t indexed = 0;
+
+	memset(si, 0, sizeof(*si));
+	for (k = kids; k; k = k->next)
+		if ((k->kind == SK_BODY || k->kind == SK_TEXT) && search_term_ok(k->str))
+			buf_printf(&q, "%s%s%s*", q.len ? " and " : "",
+				   k->kind == SK_BODY ? "body:" : "", k->str);
+	if (q.len == 0 || e->root == NULL || e->box->n == 0)
+		goto out;
+	if (strcmp(e->box->path, e->root) != 0 && (slash = strrchr(e->box->path, '/')) != NULL)
+		dir = slash + 1;	/* ".Name", a Maildir++ folder */
+	si->bases = index_search_folder(e->root, dir, buf_cstr(&q), &indexed, &err);
+	if (si->bases == NULL || indexed != e->box->n) {
+		strlist_free(si->bases);
+		si->bases = NULL;
+		goto out;
+	}
+	si->n = strlist_len(si->bases);
+	qsort(si->bases, si->n, sizeof(*si->bases), search_base_cmp);
+	si->on = true;
+out:
+	buf_free(&q);
+	buf_free(&err);
+}
+
+/* search_index_may - whether message i may match, as far as the index says */
+static bool search_index_may(const struct search_index *si, const struct mstore_msg *m)
+{
+	const char *key = m->base;
+
+	return !si->on || bsearch(&key, si->bases, si->n, sizeof(*si->bases), search_base_cmp);
+}
+
 void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 {
 	struct imapd_cmd *c = &e->cmd;
@@ -358,9 +432,13 @@ void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 	uint64_t highest = 0;
 	if (modseq)
 		e->condstore = true;
+	struct search_index si;
+	search_index_prepare(e, all.kids, &si);
 	hits = xcalloc(e->box->n + 1, sizeof(uint32_t));
 	for (i = 0; i < e->box->n; i++) {
 		struct search_msg m = { e, i, NULL, false };
+		if (!search_index_may(&si, &e->box->msgs[i]))
+			continue;
 		if (search_eval(&all, &m)) {
 			hits[n++] = uid ? e->box->msgs[i].uid : (uint32_t)(i + 1);
 			if (e->box->msgs[i].modseq > highest)
@@ -379,6 +457,7 @@ void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)
 		buf_puts(out, "\r\n");
 	}
 	free(hits);
+	strlist_free(si.bases);
 	skey_free(all.kids);
 	imapd_reply(e, out, "OK", "SEARCH completed");
 }

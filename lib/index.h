@@ -48,5 +48,14 @@ int index_rescan(const char *root, char *const *tags, struct buf *err);
  * when there is none or no index yet; NULL with err when the index cannot
  * be read */
 char **index_find_message(const char *root, const char *message_id, struct buf *err);
+/* index_search_folder - the file names, up to ":2," (a message's Maildir
+ * base name), of the messages of the Maildir++ folder dir ("" for the
+ * root's INBOX, else ".Name") that match expr, a notmuch query; *indexed
+ * gets how many messages of that folder the index has, so the caller can
+ * tell a stale index.  A strlist, or NULL with err when there is no index
+ * or it cannot be read.  (poczta-maa's SEARCH BODY and TEXT, RFC 3501
+ * 6.4.4, go through it.) */
+char **index_search_folder(const char *root, const char *dir, const char *expr, size_t *indexed,
+			   struct buf *err);
 
 #endif

@@ -370,3 +370,72 @@ char **index_find_message(const char *root, const char *message_id, struct buf *
 	notmuch_database_destroy(db);
 	return paths;
 }
+
+char **index_search_folder(const char *root, const char *dir, const char *expr, size_t *indexed,
+			   struct buf *err)
+{
+	notmuch_database_t *db = NULL;
+	notmuch_query_t *q = NULL;
+	notmuch_messages_t *ms = NULL;
+	char *xapian = xasprintf("%s/.notmuch", root), *msg = NULL, *where, *full;
+	char **bases = NULL;
+	struct stat st;
+	unsigned count = 0;
+	notmuch_status_t s;
+
+	*indexed = 0;
+	if (stat(xapian, &st) < 0) {
+		buf_printf(err, "%s: no notmuch index", root);
+		free(xapian);
+		return NULL;
+	}
+	free(xapian);
+	s = notmuch_database_open_with_config(root, NOTMUCH_DATABASE_MODE_READ_ONLY, "", NULL,
+					      &db, &msg);
+	if (s != NOTMUCH_STATUS_SUCCESS) {
+		buf_printf(err, "notmuch database %s: %s", root,
+			   msg ? msg : notmuch_status_to_string(s));
+		free(msg);
+		return NULL;
+	}
+	free(msg);
+	/* path: is the file's directory relative to the root, exactly */
+	where = *dir ? xasprintf("(path:\"%s/new\" or path:\"%s/cur\")", dir, dir)
+		     : xstrdup("(path:new or path:cur)");
+	full = xasprintf("%s and (%s)", where, expr);
+	q = notmuch_query_create(db, where);
+	if (q == NULL || notmuch_query_count_messages(q, &count) != NOTMUCH_STATUS_SUCCESS) {
+		buf_printf(err, "notmuch: cannot count %s", where);
+		goto out;
+	}
+	*indexed = count;
+	notmuch_query_destroy(q);
+	q = notmuch_query_create(db, full);
+	if (q == NULL || notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
+		buf_printf(err, "notmuch: cannot search %s", full);
+		goto out;
+	}
+	bases = xcalloc(1, sizeof(*bases));
+	for (; notmuch_messages_valid(ms); notmuch_messages_move_to_next(ms)) {
+		notmuch_message_t *m = notmuch_messages_get(ms);
+		notmuch_filenames_t *fn;
+
+		for (fn = notmuch_message_get_filenames(m); notmuch_filenames_valid(fn);
+		     notmuch_filenames_move_to_next(fn)) {
+			const char *f = notmuch_filenames_get(fn), *slash = strrchr(f, '/');
+			const char *b = slash ? slash + 1 : f;
+			char *base = xstrndup(b, strcspn(b, ":"));
+
+			bases = strlist_add(bases, base);
+			free(base);
+		}
+		notmuch_message_destroy(m);
+	}
+out:
+	if (q)
+		notmuch_query_destroy(q);
+	notmuch_database_destroy(db);
+	free(where);
+	free(full);
+	return bases;
+}
