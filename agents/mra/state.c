@@ -1,0 +1,111 @@
+/* state.c - what has been fetched, journaled under DATA_DIR/mra/ACCOUNT/ so
+ * that a kill -9 anywhere is followed by a fetch that delivers each message
+ * exactly once.  A message is journaled right after poczta-mda made it
+ * durable; a crash between the two is covered by the delivery id, which
+ * makes the MDA's second delivery of the same message a no-op. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "crashpoint.h"
+#include "fsutil.h"
+#include "mra.h"
+#include "strlist.h"
+#include "xalloc.h"
+
+/* mra_state_path - DATA_DIR/mra/ACCOUNT/KIND[.FOLDER], the folder name
+ * hex-encoded where it is not a plain word; the directory is made */
+char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kind,
+		     const char *folder)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	buf_printf(&b, "%s/%s", m->state_dir, a->name);
+	if (mkdir_p(b.data, 0700) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_printf(&b, "/%s", kind);
+	if (folder) {
+		buf_putc(&b, '.');
+		for (p = folder; *p; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+				buf_putc(&b, *p);
+			else
+				buf_printf(&b, "%%%02X", (unsigned char)*p);
+		}
+	}
+	return buf_detach(&b);
+}
+
+int mra_imap_state_load(const char *path, struct mra_imap_state *st)
+{
+	char *s = read_file(path, NULL);
+
+	memset(st, 0, sizeof(*st));
+	if (s == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if (sscanf(s, "uidvalidity %lu\nlast %lu\n", &st->uidvalidity, &st->last) != 2)
+		memset(st, 0, sizeof(*st));
+	free(s);
+	return 0;
+}
+
+int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
+{
+	char text[80];
+	int n = snprintf(text, sizeof(text), "uidvalidity %lu\nlast %lu\n", st->uidvalidity,
+			 st->last);
+
+	return atomic_write_file(path, text, (size_t)n, 0600);
+}
+
+char **mra_uidl_load(const char *path)
+{
+	char **list = xcalloc(1, sizeof(char *)), *s = read_file(path, NULL), *p, *nl;
+
+	if (s == NULL)
+		return list;
+	/* a line without its newline was cut by a crash: not journaled */
+	for (p = s; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		if (*p)
+			list = strlist_add(list, p);
+	}
+	free(s);
+	return list;
+}
+
+int mra_uidl_append(const char *path, const char *uidl)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), rc;
+	char *line;
+
+	if (fd < 0)
+		return -1;
+	line = xasprintf("%s\n", uidl);
+	rc = write_all(fd, line, strlen(line));
+	crash_point("mra-journal-written");
+	if (rc == 0)
+		rc = fsync(fd);
+	free(line);
+	close(fd);
+	return rc;
+}
+
+int mra_uidl_rewrite(const char *path, char *const *uidls)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	for (; *uidls; uidls++)
+		buf_printf(&b, "%s\n", *uidls);
+	rc = atomic_write_file(path, b.data ? b.data : "", b.len, 0600);
+	buf_free(&b);
+	return rc;
+}
