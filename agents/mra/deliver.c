@@ -65,6 +65,30 @@ static char *mra_return_path(const char *data, size_t hlen, size_t *start, size_
 	return NULL;
 }
 
+char *mra_message_id(const char *data, size_t len)
+{
+	size_t hlen = rfc5322_header_end(data, len), i = 0;
+
+	while (i + 11 < hlen) {
+		const char *nl = memchr(data + i, '\n', hlen - i);
+		size_t e = nl ? (size_t)(nl - data) : hlen;
+		if (strncasecmp(data + i, "Message-ID:", 11) == 0) {
+			size_t b = i + 11;
+			while (b < e && (data[b] == ' ' || data[b] == '\t'))
+				b++;
+			while (e > b && (data[e - 1] == '\r' || data[e - 1] == ' ' || data[e - 1] == '\t'))
+				e--;
+			/* one line of printable ASCII, as the journal keeps it */
+			for (i = b; i < e; i++)
+				if ((unsigned char)data[i] < 0x21 || (unsigned char)data[i] > 0x7e)
+					return NULL;
+			return e > b && e - b < 1000 ? xstrndup(data + b, e - b) : NULL;
+		}
+		i = e + 1;
+	}
+	return NULL;
+}
+
 /* mra_write_lf - the message with CRLF turned into LF, as Maildir keeps it */
 static int mra_write_lf(int fd, const char *p, size_t n)
 {

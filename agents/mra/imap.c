@@ -9,11 +9,22 @@
 #include "i18n.h"
 #include "msg.h"
 #include "mra.h"
+#include "strlist.h"
 #include "xalloc.h"
 
 #define IMAP_BATCH_MSGS 200		/* messages per UID FETCH of bodies */
 #define IMAP_BATCH_BYTES (32u << 20)	/* and bytes, so memory stays bounded */
 #define IMAP_IDLE_SECONDS (29 * 60)	/* RFC 2177 3: re-issue IDLE within 29 minutes */
+
+/* One folder's fetch. */
+struct imap_folder {
+	const char *name;
+	char *state;		/* the journal: UIDVALIDITY and last UID */
+	char *ids;		/* Message-IDs delivered from it */
+	struct mra_imap_state js;
+	char **seen;		/* after a UIDVALIDITY change: ids known, sorted */
+	size_t nseen;
+};
 
 struct imap_msg {
 	uint32_t uid;
@@ -194,12 +205,35 @@ static int imap_list(mailimap *imap, uint32_t first, struct imap_msg **out, size
 	return 0;
 }
 
+static int imap_strcmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* imap_deliver_one - deliver, unless a UIDVALIDITY change brought back a
+ * message whose Message-ID was delivered from this folder before */
+static int imap_deliver_one(struct mra *m, const struct mra_account *a, struct imap_folder *f,
+			    const char *id, const char *body, size_t len, struct buf *err)
+{
+	char *mid = mra_message_id(body, len);
+	int rc = 0;
+
+	if (mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp))
+		msg_info("account=%s folder=%s message_id=%s: delivered before the UIDVALIDITY "
+			 "change, skipped", a->name, f->name, mid);
+	else if (mra_deliver(m, a, "IMAP", id, body, len, err) < 0)
+		rc = -1;
+	else if (mid)
+		mra_ids_append(f->ids, mid);
+	free(mid);
+	return rc;
+}
+
 /* imap_fetch_batch - bodies of msgs[0..n) in one UID FETCH, each delivered
  * and journaled in UID order */
 static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap *imap,
-			    const char *folder, const char *state, struct mra_imap_state *js,
-			    const struct imap_msg *msgs, size_t n, struct mra_stats *st,
-			    struct buf *err)
+			    struct imap_folder *f, const struct imap_msg *msgs, size_t n,
+			    struct mra_stats *st, struct buf *err)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -219,8 +253,8 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(imap, "UID FETCH", r, err);
-	snprintf(k1, sizeof(k1), "%lu", js->uidvalidity);
-	base = mra_id(a, folder, k1);
+	snprintf(k1, sizeof(k1), "%lu", f->js.uidvalidity);
+	base = mra_id(a, f->name, k1);
 	/* the server answers in message-sequence order, which is UID order */
 	for (it = clist_begin(res); it && rc == 0; it = clist_next(it)) {
 		uint32_t uid, size;
@@ -228,18 +262,18 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		size_t len;
 		char k2[16], *id;
 		imap_att(clist_content(it), &uid, &size, &body, &len);
-		if (body == NULL || uid <= js->last)
+		if (body == NULL || uid <= f->js.last)
 			continue;
 		snprintf(k2, sizeof(k2), "%u", uid);
 		id = xasprintf("%s.%s", base, k2);
-		rc = mra_deliver(m, a, "IMAP", id, body, len, err) == 0 ? 0 : -1;
+		rc = imap_deliver_one(m, a, f, id, body, len, err);
 		free(id);
 		if (rc < 0)
 			break;
 		crash_point("mra-delivered");
-		js->last = uid;
-		if (mra_imap_state_save(state, js) < 0) {
-			buf_printf(err, _("cannot write %s"), state);
+		f->js.last = uid;
+		if (mra_imap_state_save(f->state, &f->js) < 0) {
+			buf_printf(err, _("cannot write %s"), f->state);
 			rc = -1;
 			break;
 		}
@@ -279,17 +313,46 @@ static int imap_expunge(mailimap *imap, uint32_t last, struct mra_stats *st, siz
 	return 0;
 }
 
+/* imap_validity - RFC 3501 2.3.1.1: a new UIDVALIDITY is a new folder for
+ * UIDs; everything is fetched again, but what was delivered before (by
+ * Message-ID) is not delivered twice */
+static int imap_validity(struct mra *m, const struct mra_account *a, mailimap *imap,
+			 struct imap_folder *f, struct buf *err)
+{
+	unsigned long v = imap->imap_selection_info->sel_uidvalidity;
+
+	(void)m;
+	if (v == f->js.uidvalidity)
+		return 0;
+	if (f->js.uidvalidity != 0) {
+		msg_warnx("account=%s folder=%s uidvalidity=%lu was=%lu: fetching it again, "
+			  "skipping the Message-IDs delivered before", a->name, f->name, v,
+			  f->js.uidvalidity);
+		f->seen = mra_ids_load(f->ids);
+		f->nseen = strlist_len(f->seen);
+		qsort(f->seen, f->nseen, sizeof(char *), imap_strcmp);
+	}
+	f->js.uidvalidity = v;
+	f->js.last = 0;
+	if (mra_imap_state_save(f->state, &f->js) < 0) {
+		buf_printf(err, _("cannot write %s"), f->state);
+		return -1;
+	}
+	return 0;
+}
+
 /* imap_folder - fetch what is new in one folder */
 static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *imap,
 		       const char *folder, struct mra_stats *st, struct buf *err)
 {
-	char *state = mra_state_path(m, a, "imap", folder);
-	struct mra_imap_state js;
+	struct imap_folder f = { .name = folder };
 	struct imap_msg *msgs = NULL;
 	size_t n = 0, i, old = 0;
 	int rc = -1, r;
 
-	if (state == NULL || mra_imap_state_load(state, &js) < 0) {
+	f.state = mra_state_path(m, a, "imap", folder);
+	f.ids = mra_state_path(m, a, "ids", folder);
+	if (f.state == NULL || f.ids == NULL || mra_imap_state_load(f.state, &f.js) < 0) {
 		buf_printf(err, _("cannot read the state under %s"), m->state_dir);
 		goto out;
 	}
@@ -298,27 +361,15 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		imap_error(imap, folder, r, err);
 		goto out;
 	}
-	if (imap->imap_selection_info->sel_uidvalidity != js.uidvalidity) {
-		/* RFC 3501 2.3.1.1: a new UIDVALIDITY is a new folder; what
-		 * we know of the old one says nothing, so all is fetched */
-		if (js.uidvalidity != 0)
-			msg_warnx("account=%s folder=%s uidvalidity=%lu was=%lu: fetching it all again",
-				  a->name, folder, (unsigned long)imap->imap_selection_info->sel_uidvalidity,
-				  js.uidvalidity);
-		js.uidvalidity = imap->imap_selection_info->sel_uidvalidity;
-		js.last = 0;
-		if (mra_imap_state_save(state, &js) < 0) {
-			buf_printf(err, _("cannot write %s"), state);
-			goto out;
-		}
-	}
+	if (imap_validity(m, a, imap, &f, err) < 0)
+		goto out;
 	if (imap->imap_selection_info->sel_exists == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (imap_list(imap, a->keep ? (uint32_t)js.last + 1 : 1, &msgs, &n, err) < 0)
+	if (imap_list(imap, a->keep ? (uint32_t)f.js.last + 1 : 1, &msgs, &n, err) < 0)
 		goto out;
-	for (i = 0; i < n && msgs[i].uid <= js.last; i++)
+	for (i = 0; i < n && msgs[i].uid <= f.js.last; i++)
 		old++;
 	for (i = old; i < n; i++)
 		st->total_bytes += msgs[i].size;
@@ -329,14 +380,16 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		while (j < n && j - i < IMAP_BATCH_MSGS &&
 		       (j == i || bytes + msgs[j].size <= IMAP_BATCH_BYTES))
 			bytes += msgs[j++].size;
-		rc = imap_fetch_batch(m, a, imap, folder, state, &js, msgs + i, j - i, st, err);
+		rc = imap_fetch_batch(m, a, imap, &f, msgs + i, j - i, st, err);
 		i = j;
 	}
-	if (rc == 0 && !a->keep && js.last > 0 && n > 0)
-		rc = imap_expunge(imap, (uint32_t)js.last, st, n, err);
+	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
+		rc = imap_expunge(imap, (uint32_t)f.js.last, st, n, err);
 out:
 	free(msgs);
-	free(state);
+	free(f.state);
+	free(f.ids);
+	strlist_free(f.seen);
 	return rc;
 }
 

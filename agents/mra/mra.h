@@ -92,6 +92,9 @@ void mra_link_trace(struct mra_link *l, int log_type, const char *p, size_t n);
  * 0 delivered (durably), -1 temporary failure, -2 permanent (err says) */
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err);
+/* mra_message_id - the Message-ID field's value, trimmed; newly allocated
+ * or NULL when there is none */
+char *mra_message_id(const char *data, size_t len);
 /* mra_id - a delivery id from the account and two more keys */
 char *mra_id(const struct mra_account *a, const char *k1, const char *k2);
 
@@ -109,6 +112,9 @@ int mra_imap_state_save(const char *path, const struct mra_imap_state *st);
 char **mra_uidl_load(const char *path);
 int mra_uidl_append(const char *path, const char *uidl);
 int mra_uidl_rewrite(const char *path, char *const *uidls);
+/* Message-IDs delivered from an IMAP folder, for a UIDVALIDITY change */
+char **mra_ids_load(const char *path);
+void mra_ids_append(const char *path, const char *message_id);
 
 /* progress.c */
 void mra_progress(struct mra *m, const struct mra_account *a, const struct mra_stats *st);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "crashpoint.h"
 #include "fsutil.h"
+#include "msg.h"
 #include "mra.h"
 #include "strlist.h"
 #include "xalloc.h"
@@ -108,4 +109,25 @@ int mra_uidl_rewrite(const char *path, char *const *uidls)
 	rc = atomic_write_file(path, b.data ? b.data : "", b.len, 0600);
 	buf_free(&b);
 	return rc;
+}
+
+char **mra_ids_load(const char *path)
+{
+	return mra_uidl_load(path);
+}
+
+/* mra_ids_append - no fsync: these only spare duplicates after a rare
+ * UIDVALIDITY change, and a lost tail costs a duplicate, never a message */
+void mra_ids_append(const char *path, const char *message_id)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	char *line;
+
+	if (fd < 0)
+		return;
+	line = xasprintf("%s\n", message_id);
+	if (write_all(fd, line, strlen(line)) < 0)
+		msg_warn("write %s", path);
+	free(line);
+	close(fd);
 }

@@ -19,7 +19,8 @@ dovecot_start () {
 	mkdir -p "$d/run" "$d/state" "$T/remote"
 	[ -s "$T/cert.pem" ] || { mra_cert srv mail.test && mv "$T/srv-cert.pem" "$T/cert.pem" &&
 		mv "$T/srv-key.pem" "$T/key.pem"; }
-	IMAP_PORT=$(free_port); IMAPS_PORT=$(free_port); POP3_PORT=$(free_port); POP3S_PORT=$(free_port)
+	[ -n "${IMAP_PORT:-}" ] ||	# a restart keeps the ports
+		{ IMAP_PORT=$(free_port); IMAPS_PORT=$(free_port); POP3_PORT=$(free_port); POP3S_PORT=$(free_port); }
 	echo "$1:{PLAIN}$2::::::" >"$d/passwd"
 	REMOTE=$T/remote/$1/Maildir
 	mkdir -p "$REMOTE/cur" "$REMOTE/new" "$REMOTE/tmp"
@@ -101,13 +102,47 @@ dovecot_stop () {
 # remote_add N - N more messages in the remote INBOX, delivered as Dovecot
 # delivers (new/), each with its own Message-ID and body
 remote_add () {
-	n=$1
-	while [ "$n" -gt 0 ]; do
+	ra_n=$1
+	while [ "$ra_n" -gt 0 ]; do
 		remote_seq=$(( ${remote_seq:-0} + 1 ))
 		f=$REMOTE/new/$(date +%s).M${remote_seq}P$$.test
 		printf 'Return-Path: <sender%s@example.org>\nFrom: sender@example.org\nTo: me@mail.test\nSubject: message %s\nMessage-ID: <m%s.%s@example.org>\n\nbody of message %s\n' \
 			"$remote_seq" "$remote_seq" "$remote_seq" "$$" "$remote_seq" >"$f.tmp" &&
 			chown dovecot:dovecot "$f.tmp" && mv "$f.tmp" "$f"
-		n=$((n - 1))
+		ra_n=$((ra_n - 1))
 	done
+}
+
+# mra_setup - $T/poczta.conf with [global], [mda] (Maildir $T/Maildir, no
+# index) and the password file $T/pw; accounts are appended by the tests
+mra_setup () {
+	mkdir -p "$T/data"
+	printf '%s\n' "$1" >"$T/pw"
+	chmod 600 "$T/pw"
+	cat >"$T/poczta.conf" <<CONF
+[global]
+data_dir = $T/data
+user = $(id -un)
+[mda]
+maildir = $T/Maildir
+index = no
+CONF
+}
+
+# mra_account NAME TYPE PORT TLS [KEY=VALUE...] - append an account section
+# (host $MRA_HOST, else 127.0.0.1)
+mra_account () {
+	name=$1 type=$2 port=$3 tls=$4; shift 4
+	printf '\n[account %s]\ntype = %s\nhost = %s\nport = %s\ntls = %s\nuser = me\npassword_file = %s\n' \
+		"$name" "$type" "${MRA_HOST:-127.0.0.1}" "$port" "$tls" "$T/pw" >>"$T/poczta.conf"
+	for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" >>"$T/poczta.conf"; done
+}
+
+# local_count - messages in the local Maildir
+local_count () { find "$T/Maildir/new" "$T/Maildir/cur" -type f 2>/dev/null | wc -l; }
+# remote_count - messages in the remote INBOX
+remote_count () { find "$REMOTE/new" "$REMOTE/cur" -type f 2>/dev/null | wc -l; }
+# local_dups - Message-IDs that are in the local Maildir more than once
+local_dups () {
+	cat "$T"/Maildir/new/* "$T"/Maildir/cur/* 2>/dev/null | grep '^Message-ID:' | sort | uniq -d
 }
