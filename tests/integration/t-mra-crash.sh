@@ -25,7 +25,7 @@ pts=$(POCZTA_CRASH_AT=none POCZTA_CRASH_LIST=1 "$BIN/poczta-mra" -c "$T/poczta.c
 case "$pts" in *mra-delivered*mra-journaled*) ok "a fetch passes the MRA's crash points: $pts" ;;
 	*) not_ok "crash points listed: $pts" ;; esac
 # the MDA's own points, as poczta-mda passes them for each message
-pts="$pts tmp-written tmp-synced linked delivered mra-delivered:3 mra-journaled:2"
+pts="$pts mra-flagged tmp-written tmp-synced linked delivered mra-delivered:3 mra-journaled:2"
 
 for acct in imap imapkeep pop; do
 	for p in $pts; do
