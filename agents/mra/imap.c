@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libetpan/libetpan.h>
+#include "conn.h"
 #include "crashpoint.h"
 #include "i18n.h"
 #include "msg.h"
@@ -73,6 +74,9 @@ static int imap_starttls(mailimap *imap, struct mra_link *l, const struct mra_ac
 		return -1;
 	}
 	if (mailimap_starttls(imap) != MAILIMAP_NO_ERROR) {
+		/* libetpan (since CVE-2020-15953) fails on bytes after the reply */
+		if (conn_mailstream_buffered(imap->imap_stream))
+			return mra_link_starttls(l, a, err);
 		imap_error(imap, _("STARTTLS refused; no credentials were sent"), 0, err);
 		return -1;
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libetpan/libetpan.h>
+#include "conn.h"
 #include "crashpoint.h"
 #include "i18n.h"
 #include "msg.h"
@@ -67,6 +68,11 @@ static mailpop3 *pop3_open(const struct mra_account *a, struct mra_link *l, stru
 			goto fail;
 		}
 		if (mailpop3_stls(pop) != MAILPOP3_NO_ERROR) {
+			/* libetpan (since CVE-2020-15953) fails on bytes after the reply */
+			if (conn_mailstream_buffered(pop->pop3_stream)) {
+				mra_link_starttls(l, a, err);
+				goto fail;
+			}
 			pop3_error(pop, _("STLS refused; no credentials were sent"), err);
 			goto fail;
 		}
