@@ -22,7 +22,7 @@ wait_local () {
 }
 
 remote_add 2
-prog poczta-mra -c "$T/poczta.conf" watch >"$T/watch.log" 2>&1 &
+"$BIN/poczta-mra" -c "$T/poczta.conf" watch >"$T/watch.log" 2>&1 &
 wpid=$!
 PIDS_TO_KILL="$PIDS_TO_KILL $wpid"
 check "watch fetches what is there at once" wait_local 2 30
