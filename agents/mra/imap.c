@@ -92,6 +92,7 @@ static int imap_starttls(mailimap *imap, struct mra_link *l, const struct mra_ac
 /* imap_open - connect, secure and log in; the session or NULL with err */
 static mailimap *imap_open(const struct mra_account *a, struct mra_link *l, struct buf *err)
 {
+	struct mailimap_capability_data *cd = NULL;
 	mailimap *imap;
 	char *pw;
 	int r;
@@ -128,6 +129,12 @@ static mailimap *imap_open(const struct mra_account *a, struct mra_link *l, stru
 		imap_error(imap, "LOGIN", r, err);
 		goto fail;
 	}
+	/* RFC 3501 6.2.3: capabilities may grow after login (CONDSTORE...) */
+	if (mailimap_capability(imap, &cd) != MAILIMAP_NO_ERROR) {
+		imap_error(imap, "CAPABILITY", 0, err);
+		goto fail;
+	}
+	mailimap_capability_data_free(cd);
 	return imap;
 fail:
 	mailimap_free(imap);
@@ -338,6 +345,7 @@ static int imap_validity(struct mra *m, const struct mra_account *a, mailimap *i
 	}
 	f->js.uidvalidity = v;
 	f->js.last = 0;
+	f->js.modseq = 0;
 	if (mra_imap_state_save(f->state, &f->js) < 0) {
 		buf_printf(err, _("cannot write %s"), f->state);
 		return -1;
@@ -352,6 +360,7 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	struct imap_folder f = { .name = folder };
 	struct imap_msg *msgs = NULL;
 	size_t n = 0, i, old = 0;
+	uint64_t modseq = 0;
 	int rc = -1, r;
 
 	f.state = mra_state_path(m, a, "imap", folder);
@@ -360,14 +369,20 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		buf_printf(err, _("cannot read the state under %s"), m->state_dir);
 		goto out;
 	}
-	r = a->keep ? mailimap_examine(imap, folder) : mailimap_select(imap, folder);
+	if (mailimap_has_condstore(imap))	/* RFC 7162 3.1.8: SELECT (CONDSTORE) */
+		r = a->keep ? mailimap_examine_condstore(imap, folder, &modseq) :
+		    mailimap_select_condstore(imap, folder, &modseq);
+	else
+		r = a->keep ? mailimap_examine(imap, folder) : mailimap_select(imap, folder);
 	if (r != MAILIMAP_NO_ERROR) {
 		imap_error(imap, folder, r, err);
 		goto out;
 	}
 	if (imap_validity(m, a, imap, &f, err) < 0)
 		goto out;
-	if (imap->imap_selection_info->sel_exists == 0) {
+	/* RFC 7162 3.1.2.1: a new message gets a higher mod-sequence, so an
+	 * unchanged HIGHESTMODSEQ means nothing to fetch (or to expunge) */
+	if (imap->imap_selection_info->sel_exists == 0 || (modseq && modseq == f.js.modseq)) {
 		rc = 0;
 		goto out;
 	}
@@ -389,6 +404,13 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	}
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
 		rc = imap_expunge(imap, (uint32_t)f.js.last, st, n, err);
+	if (rc == 0 && modseq) {	/* the folder is done as it was at SELECT */
+		f.js.modseq = modseq;
+		if (mra_imap_state_save(f.state, &f.js) < 0) {
+			buf_printf(err, _("cannot write %s"), f.state);
+			rc = -1;
+		}
+	}
 out:
 	free(msgs);
 	free(f.state);

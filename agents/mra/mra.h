@@ -105,6 +105,7 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 struct mra_imap_state {
 	unsigned long uidvalidity;
 	unsigned long last;
+	unsigned long long modseq;	/* HIGHESTMODSEQ when last done (RFC 7162) */
 };
 int mra_imap_state_load(const char *path, struct mra_imap_state *st);
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st);

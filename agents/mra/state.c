@@ -51,7 +51,8 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 	memset(st, 0, sizeof(*st));
 	if (s == NULL)
 		return errno == ENOENT ? 0 : -1;
-	if (sscanf(s, "uidvalidity %lu\nlast %lu\n", &st->uidvalidity, &st->last) != 2)
+	if (sscanf(s, "uidvalidity %lu\nlast %lu\nmodseq %llu\n", &st->uidvalidity, &st->last,
+		   &st->modseq) < 2)
 		memset(st, 0, sizeof(*st));
 	free(s);
 	return 0;
@@ -59,9 +60,9 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
 {
-	char text[80];
-	int n = snprintf(text, sizeof(text), "uidvalidity %lu\nlast %lu\n", st->uidvalidity,
-			 st->last);
+	char text[120];
+	int n = snprintf(text, sizeof(text), "uidvalidity %lu\nlast %lu\nmodseq %llu\n",
+			 st->uidvalidity, st->last, st->modseq);
 
 	return atomic_write_file(path, text, (size_t)n, 0600);
 }

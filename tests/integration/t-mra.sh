@@ -41,6 +41,9 @@ remote_add 1
 mra --trace fetch work >"$T/trace" 2>&1
 check "--trace shows the client's side" grep -q 'MRA C: [0-9]* UID FETCH' "$T/trace"
 check "--trace shows the server's side" grep -q 'MRA S: .*OK' "$T/trace"
+check "CONDSTORE is used when offered" grep -q 'MRA C: [0-9]* EXAMINE INBOX (CONDSTORE)' "$T/trace"
+mra --trace fetch work >"$T/trace" 2>&1
+check "nothing new (same HIGHESTMODSEQ): no UID FETCH at all" sh -c "! grep -q 'UID FETCH' '$T/trace'"
 check "--trace masks the password" sh -c "! grep -q 's3cret-pw' '$T/trace'"
 
 # --- implicit TLS
