@@ -47,6 +47,8 @@ bool mra_account_load(const struct conf *c, const char *name, struct mra_account
 	a->keep = conf_get_bool(c, "account", name, "keep");
 	a->watch = conf_get_bool(c, "account", name, "watch");
 	a->trace = conf_get_bool(c, "account", name, "trace");
+	/* flags can only be synced on what stays on the server */
+	a->sync_flags = imap && a->keep && conf_get_bool(c, "account", name, "sync_flags");
 	a->local_user = conf_get(c, "account", name, "local_user");
 	a->ca = conf_get_path(c, "account", name, "ca");
 	a->pin = conf_get(c, "account", name, "pin");

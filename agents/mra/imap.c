@@ -370,10 +370,11 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		goto out;
 	}
 	if (mailimap_has_condstore(imap))	/* RFC 7162 3.1.8: SELECT (CONDSTORE) */
-		r = a->keep ? mailimap_examine_condstore(imap, folder, &modseq) :
+		r = a->keep && !a->sync_flags ? mailimap_examine_condstore(imap, folder, &modseq) :
 		    mailimap_select_condstore(imap, folder, &modseq);
 	else
-		r = a->keep ? mailimap_examine(imap, folder) : mailimap_select(imap, folder);
+		r = a->keep && !a->sync_flags ? mailimap_examine(imap, folder) :
+		    mailimap_select(imap, folder);
 	if (r != MAILIMAP_NO_ERROR) {
 		imap_error(imap, folder, r, err);
 		goto out;
@@ -381,8 +382,10 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	if (imap_validity(m, a, imap, &f, err) < 0)
 		goto out;
 	/* RFC 7162 3.1.2.1: a new message gets a higher mod-sequence, so an
-	 * unchanged HIGHESTMODSEQ means nothing to fetch (or to expunge) */
-	if (imap->imap_selection_info->sel_exists == 0 || (modseq && modseq == f.js.modseq)) {
+	 * unchanged HIGHESTMODSEQ means nothing to fetch (or to expunge); flags
+	 * changed here still have to go there */
+	if (imap->imap_selection_info->sel_exists == 0 ||
+	    (modseq && modseq == f.js.modseq && !a->sync_flags)) {
 		rc = 0;
 		goto out;
 	}
@@ -404,6 +407,13 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	}
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
 		rc = imap_expunge(imap, (uint32_t)f.js.last, st, n, err);
+	if (rc == 0 && a->sync_flags) {
+		char k1[32], *base;
+		snprintf(k1, sizeof(k1), "%lu", f.js.uidvalidity);
+		base = mra_id(a, folder, k1);
+		rc = mra_flags_sync(m, a, imap, base, (uint32_t)f.js.last, err);
+		free(base);
+	}
 	if (rc == 0 && modseq) {	/* the folder is done as it was at SELECT */
 		f.js.modseq = modseq;
 		if (mra_imap_state_save(f.state, &f.js) < 0) {

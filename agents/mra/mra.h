@@ -10,12 +10,14 @@
 #define POCZTA_MRA_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "buf.h"
 #include "conf.h"
 
 struct conn;
 struct _mailstream;
 struct tls_client;
+struct mailimap;
 
 enum mra_tls { MRA_TLS_STARTTLS, MRA_TLS_IMPLICIT, MRA_TLS_NONE };
 
@@ -30,7 +32,7 @@ struct mra_account {
 	char *password_file;	/* or NULL */
 	const char *password_command;	/* or NULL */
 	char **folders;
-	bool keep, watch, trace;
+	bool keep, watch, trace, sync_flags;
 	const char *local_user;	/* or NULL: the MDA's default user */
 	char *ca;		/* or NULL */
 	const char *pin;	/* or NULL */
@@ -127,6 +129,14 @@ int mra_imap_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
 		   struct buf *err);
 int mra_pop3_fetch(struct mra *m, const struct mra_account *a, struct mra_stats *st,
 		   struct buf *err);
+/* flags.c */
+/* mra_flags_maildir - the Maildir the MDA delivers the account's mail to;
+ * newly allocated, NULL when unknown */
+char *mra_flags_maildir(const struct conf *c, const struct mra_account *a);
+/* mra_flags_sync - two-way \Seen, \Flagged and trash for the selected
+ * folder's UIDs 1..last, whose delivery ids start with id_base */
+int mra_flags_sync(struct mra *m, const struct mra_account *a, struct mailimap *imap,
+		   const char *id_base, uint32_t last, struct buf *err);
 /* mra_imap_watch - stay in IDLE on the first folder, fetching whenever the
  * server says something changed; returns only on an error (-1 with err) */
 int mra_imap_watch(struct mra *m, const struct mra_account *a, struct buf *err);
