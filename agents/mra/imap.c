@@ -283,7 +283,7 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 			break;
 		crash_point("mra-delivered");
 		f->js.last = uid;
-		if (mra_imap_state_save(f->state, &f->js) < 0) {
+		if (mra_imap_state_append(f->state, f->js.last) < 0) {
 			buf_printf(err, _("cannot write %s"), f->state);
 			rc = -1;
 			break;
@@ -396,6 +396,11 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	for (i = old; i < n; i++)
 		st->total_bytes += msgs[i].size;
 	st->total += n - old;
+	/* compact the journal, and make it exist for the appends */
+	if (n > old && mra_imap_state_save(f.state, &f.js) < 0) {
+		buf_printf(err, _("cannot write %s"), f.state);
+		goto out;
+	}
 	rc = 0;
 	for (i = old; i < n && rc == 0;) {
 		size_t j = i, bytes = 0;

@@ -111,6 +111,9 @@ struct mra_imap_state {
 };
 int mra_imap_state_load(const char *path, struct mra_imap_state *st);
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st);
+/* mra_imap_state_append - journal one more delivered UID (the file must
+ * exist: mra_imap_state_save made it) */
+int mra_imap_state_append(const char *path, unsigned long last);
 /* POP3: the UIDLs delivered, one per line, appended and fsync'ed */
 char **mra_uidl_load(const char *path);
 int mra_uidl_append(const char *path, const char *uidl);

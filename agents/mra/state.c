@@ -44,16 +44,26 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 	return buf_detach(&b);
 }
 
+/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M"; the
+ * last of each counts.  A fetch appends "last U" after each message (one
+ * fdatasync), and the file is rewritten whole (atomic_write_file) when a
+ * folder is done.  A line cut by a crash has no newline and is ignored. */
 int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 {
-	char *s = read_file(path, NULL);
+	char *s = read_file(path, NULL), *p, *nl;
 
 	memset(st, 0, sizeof(*st));
 	if (s == NULL)
 		return errno == ENOENT ? 0 : -1;
-	if (sscanf(s, "uidvalidity %lu\nlast %lu\nmodseq %llu\n", &st->uidvalidity, &st->last,
-		   &st->modseq) < 2)
-		memset(st, 0, sizeof(*st));
+	for (p = s; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		if (strncmp(p, "uidvalidity ", 12) == 0)
+			st->uidvalidity = strtoul(p + 12, NULL, 10);
+		else if (strncmp(p, "last ", 5) == 0)
+			st->last = strtoul(p + 5, NULL, 10);
+		else if (strncmp(p, "modseq ", 7) == 0)
+			st->modseq = strtoull(p + 7, NULL, 10);
+	}
 	free(s);
 	return 0;
 }
@@ -65,6 +75,21 @@ int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
 			 st->uidvalidity, st->last, st->modseq);
 
 	return atomic_write_file(path, text, (size_t)n, 0600);
+}
+
+int mra_imap_state_append(const char *path, unsigned long last)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), rc;
+	char line[32];
+	int n = snprintf(line, sizeof(line), "last %lu\n", last);
+
+	if (fd < 0)
+		return -1;	/* made by mra_imap_state_save at the start */
+	rc = write_all(fd, line, (size_t)n);
+	if (rc == 0)
+		rc = fdatasync(fd);
+	close(fd);
+	return rc;
 }
 
 char **mra_uidl_load(const char *path)
