@@ -1,18 +1,12 @@
-/* deliver.c - a fetched message handed to poczta-mda over a pipe (an argv,
- * never a shell), so that fetched mail takes the very path local mail does:
- * Sieve, Maildir tmp -> fsync -> new, notmuch notes.  poczta-mda exits 0
- * only once the message is durable. */
-#include <errno.h>
-#include <signal.h>
+/* deliver.c - a fetched message handed to poczta-mda over LMTP (lmtp.c),
+ * so that fetched mail takes the very path local mail does: Sieve, Maildir
+ * tmp -> fsync -> new, notmuch notes.  poczta-mda says 250 only once the
+ * message is durable. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
-#include "fsutil.h"
 #include "i18n.h"
 #include "mra.h"
 #include "rfc5322.h"
@@ -89,21 +83,6 @@ char *mra_message_id(const char *data, size_t len)
 	return NULL;
 }
 
-/* mra_write_lf - the message with CRLF turned into LF, as Maildir keeps it */
-static int mra_write_lf(int fd, const char *p, size_t n)
-{
-	size_t i, from = 0;
-
-	for (i = 0; i + 1 < n; i++) {
-		if (p[i] == '\r' && p[i + 1] == '\n') {
-			if (write_all(fd, p + from, i - from) < 0)
-				return -1;
-			from = i + 1;
-		}
-	}
-	return write_all(fd, p + from, n - from);
-}
-
 /* mra_received - the trace field this hop adds (RFC 5321 4.4) */
 static void mra_received(struct mra *m, const struct mra_account *a, const char *proto,
 			 const char *id, struct buf *b)
@@ -111,92 +90,47 @@ static void mra_received(struct mra *m, const struct mra_account *a, const char 
 	char date[64];
 
 	rfc5322_date(time(NULL), date, sizeof(date));
-	buf_printf(b, "Received: from %s\n\tby %s (poczta-mra) with %s%s id %s\n"
-		   "\tfor <%s@%s> (account %s); %s\n", a->host, m->hostname, proto,
+	buf_printf(b, "Received: from %s\r\n\tby %s (poczta-mra) with %s%s id %s\r\n"
+		   "\tfor <%s@%s> (account %s); %s\r\n", a->host, m->hostname, proto,
 		   a->tls == MRA_TLS_NONE ? "" : "S", id, a->user, a->host, a->name, date);
 }
 
-/* mra_run_mda - start poczta-mda with its stdin on a pipe; pid or -1 */
-static pid_t mra_run_mda(struct mra *m, const struct mra_account *a, const char *id,
-			 const char *sender, int *in, int *errfd)
+/* mra_sender_ok - whether s may go into MAIL FROM:<s> as it is */
+static bool mra_sender_ok(const char *s)
 {
-	int p[2], e[2];
-	pid_t pid;
-
-	if (pipe(p) < 0)
-		return -1;
-	if (pipe(e) < 0) {
-		close(p[0]), close(p[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		const char *argv[12];
-		int i = 0;
-		dup2(p[0], 0);
-		dup2(e[1], 1);
-		dup2(e[1], 2);
-		close(p[0]), close(p[1]), close(e[0]), close(e[1]);
-		argv[i++] = "poczta-mda";
-		argv[i++] = "-c", argv[i++] = m->config_path;
-		argv[i++] = "--delivery-id", argv[i++] = id;
-		argv[i++] = "-f", argv[i++] = sender;
-		if (a->local_user)
-			argv[i++] = "-d", argv[i++] = a->local_user;
-		argv[i] = NULL;
-		execv(m->mda, (char *const *)argv);
-		_exit(EX_OSERR);
-	}
-	close(p[0]);
-	close(e[1]);
-	if (pid < 0) {
-		close(p[1]), close(e[0]);
-		return -1;
-	}
-	*in = p[1];
-	*errfd = e[0];
-	return pid;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == '<' || *s == '>' || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
 }
 
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err)
 {
 	size_t hlen = rfc5322_header_end(data, len), rp_start = 0, rp_end = 0;
-	char *sender = mra_return_path(data, hlen, &rp_start, &rp_end), text[400];
+	char *sender = mra_return_path(data, hlen, &rp_start, &rp_end);
 	struct buf hdr = BUF_INIT;
-	int in, errfd, status = 0, wrc;
-	ssize_t n;
-	pid_t pid;
+	int rc;
 
-	mra_received(m, a, proto, id, &hdr);
-	pid = mra_run_mda(m, a, id, sender ? sender : "", &in, &errfd);
-	if (pid < 0) {
-		buf_printf(err, _("cannot run %s: %s"), m->mda, strerror(errno));
+	if (m->lmtp == NULL && (m->lmtp = mra_lmtp_open(m, err)) == NULL) {
 		free(sender);
-		buf_free(&hdr);
 		return -1;
 	}
-	wrc = write_all(in, hdr.data, hdr.len);
-	if (wrc == 0 && sender)
-		wrc = mra_write_lf(in, data, rp_start) < 0 ||
-		      mra_write_lf(in, data + rp_end, len - rp_end) < 0 ? -1 : 0;
-	else if (wrc == 0)
-		wrc = mra_write_lf(in, data, len);
-	close(in);
-	n = read(errfd, text, sizeof(text) - 1);
-	text[n > 0 ? n : 0] = '\0';
-	text[strcspn(text, "\n")] = '\0';
-	close(errfd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (sender && !mra_sender_ok(sender))
+		x_free(&sender);	/* the MDA would refuse it: the null sender */
+	mra_received(m, a, proto, id, &hdr);
+	/* the old Return-Path gives way to the one the MDA writes */
+	if (sender) {
+		buf_append(&hdr, data, rp_start);
+		data += rp_end, len -= rp_end;
+	}
+	rc = mra_lmtp_deliver(m->lmtp, sender ? sender : "", a->local_user ? a->local_user :
+			      m->user, id, &hdr, data, len, err);
+	if (rc < 0 && m->lmtp) {	/* a broken session is not used again */
+		mra_lmtp_close(m->lmtp);
+		m->lmtp = NULL;
+	}
 	free(sender);
 	buf_free(&hdr);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && wrc == 0)
-		return 0;
-	buf_printf(err, "poczta-mda: %s", *text ? text : _("delivery failed"));
-	if (WIFEXITED(status) && WEXITSTATUS(status) != EX_TEMPFAIL &&
-	    WEXITSTATUS(status) != EX_OSERR && WEXITSTATUS(status) != EX_SOFTWARE &&
-	    WEXITSTATUS(status) != 0)
-		return -2;
-	return -1;
+	return rc;
 }

@@ -5,6 +5,7 @@
  *   poczta-mra [-c FILE] [-q] [--trace] watch [ACCOUNT...] */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,12 @@ int main(int argc, char **argv)
 		msg_set_quiet(true);
 	m.progress = !m.quiet && isatty(2);
 	m.hostname = settings_hostname(c);
+	if (conf_get(c, "global", NULL, "user"))
+		m.user = xstrdup(conf_get(c, "global", NULL, "user"));
+	else {
+		struct passwd *pw = getpwuid(getuid());
+		m.user = xstrdup(pw ? pw->pw_name : "root");
+	}
 	data = settings_data_dir(c);
 	m.state_dir = xasprintf("%s/mra", data);
 	free(data);
@@ -216,6 +223,8 @@ int main(int argc, char **argv)
 			if (mra_fetch_one(&m, *n) < 0)
 				rc = EX_TEMPFAIL;
 	strlist_free(names);
+	mra_lmtp_close(m.lmtp);
+	free(m.user);
 	free(m.mda);
 	free(m.state_dir);
 	free(m.hostname);

@@ -18,6 +18,7 @@ struct conn;
 struct _mailstream;
 struct tls_client;
 struct mailimap;
+struct mra_lmtp;
 
 enum mra_tls { MRA_TLS_STARTTLS, MRA_TLS_IMPLICIT, MRA_TLS_NONE };
 
@@ -46,6 +47,8 @@ struct mra {
 	char *mda;		/* the poczta-mda program */
 	char *state_dir;	/* DATA_DIR/mra */
 	char *hostname;
+	char *user;		/* the MDA's default recipient: [global] user, else ours */
+	struct mra_lmtp *lmtp;	/* the MDA's LMTP session, started at the first message */
 	bool quiet, progress;
 };
 
@@ -94,6 +97,16 @@ void mra_link_trace(struct mra_link *l, int log_type, const char *p, size_t n);
  * 0 delivered (durably), -1 temporary failure, -2 permanent (err says) */
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err);
+/* lmtp.c */
+/* mra_lmtp_open - start poczta-mda --lmtp on a socketpair, LHLO; NULL
+ * with err */
+struct mra_lmtp *mra_lmtp_open(struct mra *m, struct buf *err);
+/* mra_lmtp_close - QUIT, wait for the MDA */
+void mra_lmtp_close(struct mra_lmtp *l);
+/* mra_lmtp_deliver - one transaction: head then the message (any line
+ * ends); 0 delivered, -1 temporary failure, -2 permanent */
+int mra_lmtp_deliver(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
+		     const struct buf *head, const char *p, size_t n, struct buf *err);
 /* mra_message_id - the Message-ID field's value, trimmed; newly allocated
  * or NULL when there is none */
 char *mra_message_id(const char *data, size_t len);
