@@ -12,6 +12,8 @@
 #include "strlist.h"
 #include "xalloc.h"
 
+#define POP3_WINDOW 32	/* RETRs in flight with PIPELINING */
+
 static void pop3_logger(mailpop3 *s, int type, const char *p, size_t n, void *ctx)
 {
 	(void)s;
@@ -136,21 +138,16 @@ static char **pop3_known(const char *state, carray *list, struct buf *err)
 	return keep;
 }
 
-/* pop3_one - RETR, deliver, journal, then DELE unless kept */
-static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
-		    struct mailpop3_msg_info *mi, const char *state, struct mra_stats *st,
-		    struct buf *err)
+/* pop3_got - deliver a retrieved message, journal it, then DELE unless
+ * kept (dele false: the caller sends DELE later, after a pipelined window) */
+static int pop3_got(struct mra *m, const struct mra_account *a, mailpop3 *pop,
+		    struct mailpop3_msg_info *mi, const char *data, size_t len, bool dele,
+		    const char *state, struct mra_stats *st, struct buf *err)
 {
-	char *data = NULL, *id;
-	size_t len = 0;
-	int rc;
+	char *id = mra_id(a, "pop3", mi->msg_uidl);
+	int rc = mra_deliver(m, a, "POP3", id, data, len, err) == 0 ? 0 : -1;
 
-	if (mailpop3_retr(pop, mi->msg_index, &data, &len) != MAILPOP3_NO_ERROR)
-		return pop3_error(pop, "RETR", err);
-	id = mra_id(a, "pop3", mi->msg_uidl);
-	rc = mra_deliver(m, a, "POP3", id, data, len, err) == 0 ? 0 : -1;
 	free(id);
-	mailpop3_retr_free(data);
 	if (rc < 0)
 		return -1;
 	crash_point("mra-delivered");
@@ -162,7 +159,7 @@ static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 	st->done++;
 	st->bytes += len;
 	mra_progress(m, a, st);
-	if (!a->keep) {
+	if (!a->keep && dele) {
 		if (mailpop3_dele(pop, mi->msg_index) != MAILPOP3_NO_ERROR)
 			return pop3_error(pop, "DELE", err);
 		st->deleted++;
@@ -170,13 +167,74 @@ static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 	return 0;
 }
 
+/* pop3_one - RETR, then as pop3_got */
+static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
+		    struct mailpop3_msg_info *mi, const char *state, struct mra_stats *st,
+		    struct buf *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (mailpop3_retr(pop, mi->msg_index, &data, &len) != MAILPOP3_NO_ERROR)
+		return pop3_error(pop, "RETR", err);
+	rc = pop3_got(m, a, pop, mi, data, len, true, state, st, err);
+	mailpop3_retr_free(data);
+	return rc;
+}
+
+/* pop3_window - RFC 2449 6.6 PIPELINING: RETR for up to POP3_WINDOW
+ * messages sent at once, the replies read in order, each message delivered
+ * and journaled as it comes; DELE for them afterwards */
+static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop,
+		       struct mailpop3_msg_info **w, size_t n, const char *state,
+		       struct mra_stats *st, struct buf *err)
+{
+	struct buf cmds = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&cmds, "RETR %u\r\n", w[i]->msg_index);
+	if (mailstream_write(pop->pop3_stream, cmds.data, cmds.len) < 0 ||
+	    mailstream_flush(pop->pop3_stream) < 0)
+		rc = pop3_error(pop, "RETR", err);
+	buf_free(&cmds);
+	for (i = 0; i < n && rc == 0; i++) {
+		char *line = mailstream_read_line_remove_eol(pop->pop3_stream,
+							     pop->pop3_stream_buffer), *body;
+		if (line == NULL || strncmp(line, "+OK", 3) != 0) {
+			buf_printf(err, "RETR: %s", line ? line : _("connection lost"));
+			return -1;	/* the rest of the replies are not read: no QUIT */
+		}
+		/* dot-unstuffed up to the "." line (RFC 1939 3) */
+		body = mailstream_read_multiline(pop->pop3_stream, 0, pop->pop3_stream_buffer,
+						 pop->pop3_response_buffer, 0, NULL, NULL, NULL);
+		if (body == NULL) {
+			buf_printf(err, "RETR: %s", _("connection lost"));
+			return -1;
+		}
+		rc = pop3_got(m, a, pop, w[i], body, pop->pop3_response_buffer->len, false, state,
+			      st, err);
+	}
+	for (i = 0; i < n && !a->keep && rc == 0; i++) {
+		if (mailpop3_dele(pop, w[i]->msg_index) != MAILPOP3_NO_ERROR)
+			return pop3_error(pop, "DELE", err);
+		st->deleted++;
+	}
+	return rc;
+}
+
 /* pop3_run - list, then fetch what the journal does not know */
 static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 		    const char *state, struct mra_stats *st, struct buf *err)
 {
+	struct mailpop3_msg_info *window[POP3_WINDOW];
 	carray *list = NULL;
 	char **known;
 	unsigned i;
+	size_t nw = 0;
+	bool pipelining;
 	int rc = 0;
 
 	if (mailpop3_list(pop, &list) != MAILPOP3_NO_ERROR)
@@ -197,19 +255,30 @@ static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 				   pop3_strcmp))
 			st->total++, st->total_bytes += mi->msg_size;
 	}
+	pipelining = pop3_has_capa(pop, "PIPELINING");
 	for (i = 0; i < carray_count(list) && rc == 0; i++) {
 		struct mailpop3_msg_info *mi = carray_get(list, i);
 		if (mi == NULL)
 			continue;
-		if (!bsearch(&mi->msg_uidl, known, strlist_len(known), sizeof(char *), pop3_strcmp))
-			rc = pop3_one(m, a, pop, mi, state, st, err);
-		else if (!a->keep) {	/* delivered before a crash came */
+		if (!bsearch(&mi->msg_uidl, known, strlist_len(known), sizeof(char *), pop3_strcmp)) {
+			if (!pipelining) {
+				rc = pop3_one(m, a, pop, mi, state, st, err);
+				continue;
+			}
+			window[nw++] = mi;
+			if (nw == POP3_WINDOW) {
+				rc = pop3_window(m, a, pop, window, nw, state, st, err);
+				nw = 0;
+			}
+		} else if (!a->keep) {	/* delivered before a crash came */
 			if (mailpop3_dele(pop, mi->msg_index) != MAILPOP3_NO_ERROR)
 				rc = pop3_error(pop, "DELE", err);
 			else
 				st->deleted++;
 		}
 	}
+	if (rc == 0 && nw > 0)
+		rc = pop3_window(m, a, pop, window, nw, state, st, err);
 	strlist_free(known);
 	return rc;
 }

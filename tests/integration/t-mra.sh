@@ -73,11 +73,18 @@ out=$(mra fetch tlsnone 2>&1)
 case "$out" in *"loopback"*) ok "tls = none refused off loopback" ;; *) not_ok "tls = none off loopback: $out" ;; esac
 
 # --- POP3: STLS and keep, then POP3S and delete
+printf 'From: x@example.org\nSubject: dots\nMessage-ID: <dots@x>\n\n.leading dot\n..two dots\n.\nend\n' \
+	>"$REMOTE/new/dots.test" && chown dovecot:dovecot "$REMOTE/new/dots.test"
 rm -rf "$T/Maildir"
 n=$(remote_count)
 mra_account pop pop3 "$POP3_PORT" starttls "ca=$T/cert.pem"
 mra fetch pop >/dev/null 2>&1
 check_eq "pop3 stls: every message" "$n" "$(local_count)"
+dots=$(grep -l '^Subject: dots' "$T"/Maildir/new/*)
+check_eq "pop3: dot-stuffing undone, and done again for LMTP" ".leading dot
+..two dots
+.
+end" "$(sed '1,/^$/d' "$dots")"
 mra fetch pop >/dev/null 2>&1
 check_eq "pop3: UIDL state, nothing twice" "$n" "$(local_count)"
 check_eq "pop3 keep = yes leaves them" "$n" "$(remote_count)"
