@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "conn.h"
 #include "i18n.h"
 #include "mra.h"
 #include "rfc5322.h"
@@ -89,10 +90,14 @@ static void mra_received(struct mra *m, const struct mra_account *a, const char 
 {
 	char date[64];
 
+	const char *v = m->link && m->link->c ? conn_tls_version(m->link->c) : NULL;
+
 	rfc5322_date(time(NULL), date, sizeof(date));
-	buf_printf(b, "Received: from %s\r\n\tby %s (poczta-mra) with %s%s id %s\r\n"
-		   "\tfor <%s@%s> (account %s); %s\r\n", a->host, m->hostname, proto,
-		   a->tls == MRA_TLS_NONE ? "" : "S", id, a->user, a->host, a->name, date);
+	buf_printf(b, "Received: from %s\r\n\tby %s (poczta-mra) with %s%s id %s\r\n", a->host,
+		   m->hostname, proto, v ? "S" : "", id);
+	if (v)
+		buf_printf(b, "\t(%s cipher %s)\r\n", v, conn_tls_cipher(m->link->c));
+	buf_printf(b, "\tfor <%s@%s> (account %s); %s\r\n", a->user, a->host, a->name, date);
 }
 
 /* mra_sender_ok - whether s may go into MAIL FROM:<s> as it is */

@@ -446,8 +446,10 @@ int mra_imap_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
 		imap_close(NULL, &l, false);
 		return -1;
 	}
+	m->link = &l;
 	for (f = a->folders; *f && rc == 0; f++)
 		rc = imap_folder(m, a, imap, *f, st, err);
+	m->link = NULL;
 	imap_close(imap, &l, rc == 0);
 	return rc;
 }
@@ -484,6 +486,7 @@ int mra_imap_watch(struct mra *m, const struct mra_account *a, struct buf *err)
 		imap_close(NULL, &l, false);
 		return -1;
 	}
+	m->link = &l;
 	for (;;) {
 		struct mra_stats st = { 0 };
 		char **f;
@@ -499,6 +502,7 @@ int mra_imap_watch(struct mra *m, const struct mra_account *a, struct buf *err)
 		if (rc < 0)
 			break;
 	}
+	m->link = NULL;
 	imap_close(imap, &l, false);
 	return -1;
 }

@@ -49,6 +49,7 @@ struct mra {
 	char *hostname;
 	char *user;		/* the MDA's default recipient: [global] user, else ours */
 	struct mra_lmtp *lmtp;	/* the MDA's LMTP session, started at the first message */
+	struct mra_link *link;	/* the server link open now, named in Received */
 	bool quiet, progress;
 };
 

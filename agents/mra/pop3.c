@@ -296,10 +296,12 @@ int mra_pop3_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
 		return -1;
 	}
 	state = mra_state_path(m, a, "pop3", NULL);
+	m->link = &l;
 	if (state == NULL)
 		buf_printf(err, _("cannot make %s"), m->state_dir);
 	else
 		rc = pop3_run(m, a, pop, state, st, err);
+	m->link = NULL;
 	free(state);
 	crash_point("mra-before-quit");
 	/* RFC 1939 6: DELE takes effect at QUIT only; on an error the

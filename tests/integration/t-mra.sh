@@ -23,6 +23,10 @@ check "Received names the MRA and the source" \
 	grep -q '^Received: from 127.0.0.1$' "$(ls "$T"/Maildir/new/* | head -1)"
 check "with IMAPS, by poczta-mra" grep -q 'by .* (poczta-mra) with IMAPS id mra\.' \
 	"$(ls "$T"/Maildir/new/* | head -1)"
+check "Received names the TLS version and cipher" grep -q '^	(TLSv1\.[23] cipher ' \
+	"$(ls "$T"/Maildir/new/* | head -1)"
+prog poczta-ctl -c "$T/poczta.conf" trace "$(ls "$T"/Maildir/new/* | head -1)" >"$T/hops" 2>&1
+check "poczta-ctl trace shows the MRA hop" grep -q 'MRA  *poczta-mra .*IMAPS  *TLSv1' "$T/hops"
 check "Return-Path comes from the message" grep -q '^Return-Path: <sender[0-9]*@example.org>' \
 	"$(ls "$T"/Maildir/new/* | head -1)"
 check_eq "kept on the server (keep = yes)" 3 "$(remote_count)"
