@@ -466,7 +466,12 @@ static int imap_idle(mailimap *imap, struct buf *err)
 	}
 	if ((r = mailimap_idle(imap)) != MAILIMAP_NO_ERROR)
 		return imap_error(imap, "IDLE", r, err);
+	if (mailstream_setup_idle(imap->imap_stream) < 0) {
+		buf_printf(err, "IDLE: %s", _("out of memory"));
+		return -1;
+	}
 	r = mailstream_wait_idle(imap->imap_stream, IMAP_IDLE_SECONDS);
+	mailstream_unsetup_idle(imap->imap_stream);
 	if (r == MAILSTREAM_IDLE_ERROR || r == MAILSTREAM_IDLE_CANCELLED) {
 		buf_printf(err, _("connection lost"));
 		return -1;

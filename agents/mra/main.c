@@ -42,10 +42,24 @@ static int mra_fetch_one(struct mra *m, const char *name)
 	int rc = -1;
 
 	if (mra_account_load(m->conf, name, &a, &err)) {
+		int lock = mra_lock(m, &a);
 		if (a.trace)
 			msg_set_trace(true);
-		rc = strcmp(a.type, "pop3") == 0 ? mra_pop3_fetch(m, &a, &st, &err) :
-		     mra_imap_fetch(m, &a, &st, &err);
+		if (lock < 0 && errno == EWOULDBLOCK) {
+			if (!m->quiet)
+				printf(_("%s: another poczta-mra is fetching it now; skipped\n"), name);
+			mra_account_free(&a);
+			buf_free(&err);
+			return 0;
+		}
+		if (lock < 0)
+			buf_printf(&err, _("cannot lock the state under %s: %s"), m->state_dir,
+				   strerror(errno));
+		else
+			rc = strcmp(a.type, "pop3") == 0 ? mra_pop3_fetch(m, &a, &st, &err) :
+			     mra_imap_fetch(m, &a, &st, &err);
+		if (lock >= 0)
+			close(lock);
 	}
 	mra_summary(m, &a, &st, rc < 0 ? buf_cstr(&err) : NULL);
 	mra_account_free(&a);
@@ -89,13 +103,16 @@ static _Noreturn void mra_watch_one(struct mra *m, const char *name)
 		struct mra_account a;
 		struct buf err = BUF_INIT;
 		time_t start = time(NULL);
-		int rc = -1;
+		int rc = -1, lock;
 
 		if (!mra_account_load(m->conf, name, &a, &err))
 			msg_fatal("%s", buf_cstr(&err));
 		if (a.trace)
 			msg_set_trace(true);
-		if (strcmp(a.type, "imap") == 0)
+		lock = mra_lock(m, &a);
+		if (lock < 0)
+			buf_printf(&err, _("the account is locked by another poczta-mra"));
+		else if (strcmp(a.type, "imap") == 0)
 			rc = mra_imap_watch(m, &a, &err);
 		else {
 			struct mra_stats st = { 0 };
@@ -103,6 +120,8 @@ static _Noreturn void mra_watch_one(struct mra *m, const char *name)
 			if (rc == 0 && st.done > 0)
 				mra_summary(m, &a, &st, NULL);
 		}
+		if (lock >= 0)
+			close(lock);
 		if (rc < 0)
 			msg_warnx("account=%s error=\"%s\" retry_in=%us", name, buf_cstr(&err), backoff);
 		mra_account_free(&a);

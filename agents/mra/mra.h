@@ -132,6 +132,9 @@ int mra_imap_state_append(const char *path, unsigned long last);
 char **mra_uidl_load(const char *path);
 int mra_uidl_append(const char *path, const char *uidl);
 int mra_uidl_rewrite(const char *path, char *const *uidls);
+/* mra_lock - one poczta-mra per account: the lock's fd, or -1 (errno
+ * EWOULDBLOCK: another one has it) */
+int mra_lock(struct mra *m, const struct mra_account *a);
 /* Message-IDs delivered from an IMAP folder, for a UIDVALIDITY change */
 char **mra_ids_load(const char *path);
 void mra_ids_append(const char *path, const char *message_id);

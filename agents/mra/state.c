@@ -5,6 +5,7 @@
  * makes the MDA's second delivery of the same message a no-op. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,4 +157,23 @@ void mra_ids_append(const char *path, const char *message_id)
 		msg_warn("write %s", path);
 	free(line);
 	close(fd);
+}
+
+/* mra_lock - the account's lock (DATA_DIR/mra/NAME/lock, flock): one
+ * poczta-mra at a time per account, so that a cron fetch and a watcher do
+ * not fetch the same message side by side.  The fd, -1 with errno
+ * EWOULDBLOCK when another one holds it */
+int mra_lock(struct mra *m, const struct mra_account *a)
+{
+	char *path = mra_state_path(m, a, "lock", NULL);
+	int fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+
+	free(path);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

@@ -30,6 +30,11 @@ remote_add 1
 check "a new message arrives within seconds (IDLE)" wait_local 3 20
 check_eq "only the account with watch = yes is watched" "" \
 	"$(ls "$T/data/mra" | grep -v '^w$')"
+check_eq "no reconnection while the server was up (IDLE, not polling)" 0 \
+	"$(grep -c 'retry_in=' "$T/watch.log")"
+out=$(prog poczta-mra -c "$T/poczta.conf" fetch w 2>&1)
+check_eq "a fetch of the watched account is skipped, not an error" 0 $?
+case "$out" in *"another poczta-mra"*) ok "it says the account is busy" ;; *) not_ok "busy: $out" ;; esac
 dovecot_stop
 sleep 1
 dovecot_start me pw || not_ok "dovecot restarts"

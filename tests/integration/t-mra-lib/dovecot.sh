@@ -93,8 +93,12 @@ CONF
 	return 1
 }
 
+# dovecot_stop - the master and its children (the imap and pop3 processes
+# serving open connections: a network that goes away drops those too)
 dovecot_stop () {
-	[ -n "${DOVECOT_PID:-}" ] && kill "$DOVECOT_PID" 2>/dev/null
+	[ -n "${DOVECOT_PID:-}" ] || return 0
+	kids=$(ps -o pid= --ppid "$DOVECOT_PID" 2>/dev/null)
+	kill "$DOVECOT_PID" $kids 2>/dev/null
 	i=0
 	while [ $i -lt 100 ] && kill -0 "$DOVECOT_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 }
