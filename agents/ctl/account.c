@@ -2,7 +2,6 @@
  * poczta-mra, written into poczta.conf without editing it by hand.  The
  * file is rewritten atomically and every byte outside the account's own
  * section stays as it was. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -19,112 +18,12 @@
 #include "ctl.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "mra_url.h"
 #include "settings.h"
 #include "xalloc.h"
 
 #define ACCOUNT_USAGE "[-c FILE] account add NAME URL [--password-command CMD] " \
 		      "[--ca FILE] [--pin SHA256] | account list | account remove NAME"
-
-/* An account as the URL and the options give it. */
-struct account_url {
-	const char *type;	/* imap, pop3 */
-	const char *tls;	/* implicit, starttls, none */
-	char *user, *host, *port, *folders;
-};
-
-/* account_decode - %XX escapes of a URL part (RFC 3986 2.1); NULL when
- * one is malformed or gives a control character */
-static char *account_decode(const char *s, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '%') {
-			char hex[3];
-			if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
-			    !isxdigit((unsigned char)s[i + 2]))
-				goto bad;
-			hex[0] = s[i + 1], hex[1] = s[i + 2], hex[2] = '\0';
-			c = (int)strtol(hex, NULL, 16);
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f)
-			goto bad;
-		buf_putc(&b, c);
-	}
-	return buf_detach(&b);
-bad:
-	buf_free(&b);
-	return NULL;
-}
-
-/* account_parse_url - imap[s]://user@host[:port][/FOLDER[,FOLDER...]]
- * [?tls=starttls|none] and pop3[s]://user@host[:port][?tls=...]; false
- * with err */
-static bool account_parse_url(const char *url, struct account_url *u, struct buf *err)
-{
-	const char *p, *at, *end, *colon, *q;
-
-	memset(u, 0, sizeof(*u));
-	if (strncmp(url, "imap://", 7) == 0)
-		u->type = "imap", u->tls = "starttls", p = url + 7;
-	else if (strncmp(url, "imaps://", 8) == 0)
-		u->type = "imap", u->tls = "implicit", p = url + 8;
-	else if (strncmp(url, "pop3://", 7) == 0)
-		u->type = "pop3", u->tls = "starttls", p = url + 7;
-	else if (strncmp(url, "pop3s://", 8) == 0)
-		u->type = "pop3", u->tls = "implicit", p = url + 8;
-	else {
-		buf_printf(err, _("the URL must start with imap://, imaps://, pop3:// or pop3s://"));
-		return false;
-	}
-	end = p + strcspn(p, "/?");
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at == NULL || at == p) {
-		buf_printf(err, _("the URL must name the user: imap://USER@HOST"));
-		return false;
-	}
-	u->user = account_decode(p, (size_t)(at - p));
-	colon = memchr(at + 1, ':', (size_t)(end - at - 1));
-	u->host = xstrndup(at + 1, (size_t)((colon ? colon : end) - at - 1));
-	if (colon) {
-		u->port = xstrndup(colon + 1, (size_t)(end - colon - 1));
-		if (u->port[0] == '\0' || strspn(u->port, "0123456789") != strlen(u->port) ||
-		    atoi(u->port) < 1 || atoi(u->port) > 65535) {
-			buf_printf(err, _("bad port in the URL"));
-			return false;
-		}
-	}
-	if (u->user == NULL || u->host[0] == '\0' || strspn(u->host, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-[]:") != strlen(u->host)) {
-		buf_printf(err, _("bad user or host in the URL"));
-		return false;
-	}
-	q = strchr(end, '?');
-	if (*end == '/' && end[1] != '\0' && end[1] != '?') {
-		if (strcmp(u->type, "pop3") == 0) {
-			buf_printf(err, _("a POP3 account has no folders"));
-			return false;
-		}
-		u->folders = account_decode(end + 1, (size_t)((q ? q : end + strlen(end)) - end - 1));
-	}
-	if (q && strcmp(q, "?tls=starttls") == 0)
-		u->tls = "starttls";
-	else if (q && strcmp(q, "?tls=none") == 0)
-		u->tls = "none";
-	else if (q) {
-		buf_printf(err, _("the URL may end only with ?tls=starttls or ?tls=none"));
-		return false;
-	}
-	return true;
-}
-
-static void account_url_free(struct account_url *u)
-{
-	free(u->user), free(u->host), free(u->port), free(u->folders);
-}
 
 /* account_put - "key = value" as poczta.conf reads it: value as poczta.conf writes it: quoted (\" and \\)
  * when it has anything but plain characters */
@@ -258,7 +157,7 @@ static int account_add(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *command = NULL, *ca = NULL, *pin = NULL, *name, *url;
-	struct account_url u;
+	struct mra_url u;
 	struct buf err = BUF_INIT, text = BUF_INIT;
 	char *old, *pwfile = NULL, cafull[4096];
 	size_t len;
@@ -273,25 +172,25 @@ static int account_add(struct ctl *ctl, int argc, char **argv)
 	if (argc - optind != 2)
 		return ctl_usage_error(ACCOUNT_USAGE, _("account add takes NAME and URL"));
 	name = argv[optind], url = argv[optind + 1];
-	if (!account_parse_url(url, &u, &err)) {
+	if (!mra_url_parse(url, &u, &err)) {
 		fprintf(stderr, "poczta-ctl: %s: %s\n", url, buf_cstr(&err));
-		account_url_free(&u), buf_free(&err);
+		mra_url_free(&u), buf_free(&err);
 		return EX_USAGE;
 	}
 	if (account_exists(ctl, name)) {
 		fprintf(stderr, _("poczta-ctl: account %s exists already\n"), name);
-		account_url_free(&u);
+		mra_url_free(&u);
 		return EX_DATAERR;
 	}
 	old = read_file(conf_path(ctl->conf), &len);
 	if (old == NULL) {
 		fprintf(stderr, _("poczta-ctl: cannot read %s: %s\n"), conf_path(ctl->conf),
 			strerror(errno));
-		account_url_free(&u);
+		mra_url_free(&u);
 		return EX_NOINPUT;
 	}
 	if (command == NULL && (pwfile = account_store_password(ctl, name)) == NULL) {
-		free(old), account_url_free(&u);
+		free(old), mra_url_free(&u);
 		return EX_NOINPUT;
 	}
 	buf_append(&text, old, len);
@@ -321,7 +220,7 @@ static int account_add(struct ctl *ctl, int argc, char **argv)
 		unlink(pwfile);
 	free(old), free(pwfile);
 	buf_free(&text), buf_free(&err);
-	account_url_free(&u);
+	mra_url_free(&u);
 	return rc;
 }
 
