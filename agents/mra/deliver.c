@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "i18n.h"
 #include "mra.h"
+#include "mra_msg.h"
 #include "rfc5322.h"
 #include "xalloc.h"
 
@@ -29,59 +30,6 @@ char *mra_id(const struct mra_account *a, const char *k1, const char *k2)
 
 	h = mra_fnv(mra_fnv(mra_fnv(h, a->host), a->user), k1);
 	return xasprintf("mra.%016llx.%016llx", h, mra_fnv(h, k2));
-}
-
-/* mra_return_path - the message's Return-Path address (RFC 5322 3.6.7) and
- * where that field starts and ends, so it is replaced by the MDA's own */
-static char *mra_return_path(const char *data, size_t hlen, size_t *start, size_t *end)
-{
-	size_t i = 0;
-
-	while (i < hlen) {
-		size_t e = i;
-		while (e < hlen && data[e] != '\n')
-			e++;
-		while (e + 1 < hlen && (data[e + 1] == ' ' || data[e + 1] == '\t')) {
-			e++;	/* folded */
-			while (e < hlen && data[e] != '\n')
-				e++;
-		}
-		if (e - i > 12 && strncasecmp(data + i, "Return-Path:", 12) == 0) {
-			const char *lt = memchr(data + i, '<', e - i), *gt;
-			gt = lt ? memchr(lt, '>', (size_t)(data + e - lt)) : NULL;
-			if (gt == NULL)
-				return NULL;
-			*start = i;
-			*end = e < hlen ? e + 1 : e;
-			return xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		}
-		i = e + 1;
-	}
-	return NULL;
-}
-
-char *mra_message_id(const char *data, size_t len)
-{
-	size_t hlen = rfc5322_header_end(data, len), i = 0;
-
-	while (i + 11 < hlen) {
-		const char *nl = memchr(data + i, '\n', hlen - i);
-		size_t e = nl ? (size_t)(nl - data) : hlen;
-		if (strncasecmp(data + i, "Message-ID:", 11) == 0) {
-			size_t b = i + 11;
-			while (b < e && (data[b] == ' ' || data[b] == '\t'))
-				b++;
-			while (e > b && (data[e - 1] == '\r' || data[e - 1] == ' ' || data[e - 1] == '\t'))
-				e--;
-			/* one line of printable ASCII, as the journal keeps it */
-			for (i = b; i < e; i++)
-				if ((unsigned char)data[i] < 0x21 || (unsigned char)data[i] > 0x7e)
-					return NULL;
-			return e > b && e - b < 1000 ? xstrndup(data + b, e - b) : NULL;
-		}
-		i = e + 1;
-	}
-	return NULL;
 }
 
 /* mra_received - the trace field this hop adds (RFC 5321 4.4) */
@@ -113,7 +61,7 @@ int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err)
 {
 	size_t hlen = rfc5322_header_end(data, len), rp_start = 0, rp_end = 0;
-	char *sender = mra_return_path(data, hlen, &rp_start, &rp_end);
+	char *sender = mra_msg_return_path(data, hlen, &rp_start, &rp_end);
 	struct buf hdr = BUF_INIT;
 	int rc;
 

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "mra.h"
+#include "mra_msg.h"
 #include "strlist.h"
 #include "xalloc.h"
 
@@ -226,7 +227,7 @@ static int imap_strcmp(const void *x, const void *y)
 static int imap_deliver_one(struct mra *m, const struct mra_account *a, struct imap_folder *f,
 			    const char *id, const char *body, size_t len, struct buf *err)
 {
-	char *mid = mra_message_id(body, len);
+	char *mid = mra_msg_message_id(body, len);
 	int rc = 0;
 
 	if (mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp))

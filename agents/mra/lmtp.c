@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "mra.h"
+#include "mra_msg.h"
 #include "xalloc.h"
 
 struct mra_lmtp {
@@ -122,26 +123,6 @@ void mra_lmtp_close(struct mra_lmtp *l)
 	free(l);
 }
 
-/* lmtp_data - the message as DATA sends it: CRLF line ends, dot-stuffed
- * (RFC 5321 4.5.2), ended by "." */
-static void lmtp_data(struct buf *b, const char *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		const char *nl = memchr(p + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - p) : n, len = e - i;
-		if (len > 0 && p[e - 1] == '\r')
-			len--;
-		if (len > 0 && p[i] == '.')
-			buf_putc(b, '.');
-		buf_append(b, p + i, len);
-		buf_puts(b, "\r\n");
-		i = e + 1;
-	}
-	buf_puts(b, ".\r\n");
-}
-
 int mra_lmtp_deliver(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
 		     const struct buf *head, const char *p, size_t n, struct buf *err)
 {
@@ -159,9 +140,9 @@ int mra_lmtp_deliver(struct mra_lmtp *l, const char *sender, const char *rcpt, c
 	if (code == 250)
 		code = lmtp_command(l, "DATA", &text);
 	if (code == 354) {
-		lmtp_data(&b, head->data, head->len);
+		mra_msg_dotstuff(&b, head->data, head->len);
 		b.len -= 3;	/* the header goes on into the message */
-		lmtp_data(&b, p, n);
+		mra_msg_dotstuff(&b, p, n);
 		code = write_all(l->fd, b.data, b.len) < 0 ? -1 : lmtp_reply(l, &text);
 	}
 	buf_free(&b);

@@ -108,9 +108,6 @@ void mra_lmtp_close(struct mra_lmtp *l);
  * ends); 0 delivered, -1 temporary failure, -2 permanent */
 int mra_lmtp_deliver(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
 		     const struct buf *head, const char *p, size_t n, struct buf *err);
-/* mra_message_id - the Message-ID field's value, trimmed; newly allocated
- * or NULL when there is none */
-char *mra_message_id(const char *data, size_t len);
 /* mra_id - a delivery id from the account and two more keys */
 char *mra_id(const struct mra_account *a, const char *k1, const char *k2);
 
