@@ -182,11 +182,35 @@ static const struct conf_option msa_options[] = {
 	{ NULL, 0, NULL, NULL, NULL }
 };
 
+static const struct conf_option maa_options[] = {
+	{ "imap_listen", CONF_ENDPOINT, NULL,
+	  "where the IMAP server listens with STARTTLS (port 143); unset: not there", NULL },
+	{ "imap_listen_tls", CONF_ENDPOINT, NULL,
+	  "where the IMAP server listens with implicit TLS (port 993); unset: not there", NULL },
+	{ "pop3_listen", CONF_ENDPOINT, NULL,
+	  "where the POP3 server listens with STLS (port 110); unset: not there", NULL },
+	{ "pop3_listen_tls", CONF_ENDPOINT, NULL,
+	  "where the POP3 server listens with implicit TLS (port 995); unset: not there", NULL },
+	{ "allow_clear_auth", CONF_BOOL, "no",
+	  "allow LOGIN, AUTHENTICATE, USER/PASS and AUTH without TLS (a sandbox on loopback)",
+	  NULL },
+	{ "max_message_size", CONF_SIZE, "64m",
+	  "the largest literal a client may send (APPEND's message)", NULL },
+	{ "max_connections", CONF_INT, "50",
+	  "the most sessions served at once on each listener", NULL },
+	{ "timeout", CONF_DURATION, "30m",
+	  "how long a client may stay silent outside IDLE (RFC 3501 5.4: at least 30m)", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the IMAP dialogue line by line in the log (passwords masked)", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
 const struct conf_section_def poczta_conf_schema[] = {
 	{ "global", false, global_options, "settings every program shares" },
 	{ "mda", false, mda_options, "the delivery agent, poczta-mda" },
 	{ "mta", false, mta_options, "the transfer agent, poczta-mta" },
 	{ "msa", false, msa_options, "the submission agent, poczta-msa" },
+	{ "maa", false, maa_options, "the access agent, poczta-maa (IMAP and POP3)" },
 	{ "account", true, account_options, "a remote mailbox poczta-mra fetches" },
 	{ NULL, false, NULL, NULL }
 };

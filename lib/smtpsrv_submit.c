@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <libetpan/libetpan.h>
 #include <openssl/rand.h>
+#include "mimeguard.h"
 #include "rfc5322.h"
 #include "smtpsrv.h"
 #include "xalloc.h"
@@ -91,12 +92,14 @@ static int fixup_authors(const struct smtpsrv_fixup *f, const char *field, const
 			 struct dsn *d)
 {
 	struct mailimf_mailbox_list *mbl = NULL;
-	size_t idx = 0;
+	size_t idx = 0, len = strlen(value);
+	char *scan = mimeguard_flatten(value, len);	/* nested comments: the stack */
 	clistiter *it;
-	int rc = 0;
+	int rc = mailimf_mailbox_list_parse(scan, len, &idx, &mbl);
 
-	if (mailimf_mailbox_list_parse(value, strlen(value), &idx, &mbl) != MAILIMF_NO_ERROR ||
-	    value[idx + strspn(value + idx, " \t")] != '\0') {
+	if (scan != value)
+		free(scan);
+	if (rc != MAILIMF_NO_ERROR || value[idx + strspn(value + idx, " \t")] != '\0') {
 		if (mbl)
 			mailimf_mailbox_list_free(mbl);
 		dsn_set(d, DSN_PERMFAIL, "5.6.0", "Error: the %s: field cannot be read", field);

@@ -11,7 +11,16 @@
  * failures from that address within auth_window (at most auth_delay_max):
  * a guesser who opens a new session after the engine's third strike (421)
  * finds the next answer slower still, as Dovecot's auth_failure_delay and
- * Postfix's anvil do between them. */
+ * Postfix's anvil do between them.
+ *
+ * A password that verified is remembered for AUTHCACHE_TTL seconds, as
+ * Dovecot's auth cache does: the users file's hashes are PBKDF2 with
+ * 100,000 rounds, some 30 ms each, which a client opening a connection per
+ * message (git send-email, cron) would pay every time.  The same shared
+ * table keeps, per user, an HMAC-SHA256 under a key drawn when the agent
+ * starts of (user, the stored hash, the password): never the password, and
+ * a changed password (another stored hash) no longer matches.  Only
+ * successes are cached; a failure always takes the full check. */
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
@@ -21,6 +30,10 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include "msa.h"
 #include "msg.h"
 #include "users.h"
@@ -34,9 +47,20 @@ struct throttle_slot {
 	time_t first, last;	/* of the failures counted */
 };
 
+#define AUTHCACHE_SLOTS 256	/* users remembered; the oldest goes first */
+#define AUTHCACHE_TTL 3600	/* seconds, Dovecot's auth_cache_ttl default */
+
+struct authcache_slot {
+	char user[64];
+	unsigned char mac[32];	/* HMAC-SHA256(key, user NUL hash NUL password) */
+	time_t expires;
+};
+
 struct msa_throttle {
 	pthread_mutex_t lock;
 	struct throttle_slot slot[THROTTLE_SLOTS];
+	unsigned char key[32];	/* drawn at start; never leaves the agent */
+	struct authcache_slot cache[AUTHCACHE_SLOTS];
 };
 
 struct msa_throttle *msa_throttle_new(void)
@@ -48,6 +72,11 @@ struct msa_throttle *msa_throttle_new(void)
 	if (t == MAP_FAILED)
 		return NULL;
 	memset(t, 0, sizeof(*t));
+	if (RAND_bytes(t->key, sizeof(t->key)) != 1) {
+		munmap(t, sizeof(*t));
+		errno = EIO;
+		return NULL;
+	}
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	/* a session killed while it holds the lock must not stop the others */
@@ -59,8 +88,10 @@ struct msa_throttle *msa_throttle_new(void)
 
 void msa_throttle_free(struct msa_throttle *t)
 {
-	if (t)
+	if (t) {
+		OPENSSL_cleanse(t->key, sizeof(t->key));
 		munmap(t, sizeof(*t));
+	}
 }
 
 static void throttle_lock(struct msa_throttle *t)
@@ -136,6 +167,79 @@ static void auth_reload(struct msa *m)
 	buf_free(&err);
 }
 
+/* authcache_mac - the cache's HMAC of (user, stored hash, password) */
+static bool authcache_mac(const struct msa_throttle *t, const struct user *u, const char *pass,
+			  unsigned char mac[32])
+{
+	size_t nl = strlen(u->name) + 1, hl = strlen(u->hash) + 1, pl = strlen(pass);
+	unsigned char *in = xmalloc(nl + hl + pl + 1);
+	unsigned int len = 32;
+	bool ok;
+
+	memcpy(in, u->name, nl);
+	memcpy(in + nl, u->hash, hl);
+	memcpy(in + nl + hl, pass, pl);
+	ok = HMAC(EVP_sha256(), t->key, (int)sizeof(t->key), in, nl + hl + pl, mac, &len) != NULL;
+	OPENSSL_cleanse(in, nl + hl + pl);
+	free(in);
+	return ok;
+}
+
+/* authcache_check - whether u's password verified within AUTHCACHE_TTL */
+static bool authcache_check(struct msa_throttle *t, const struct user *u, const char *pass)
+{
+	unsigned char mac[32];
+	time_t now = time(NULL);
+	bool hit = false;
+	size_t i;
+
+	if (u == NULL || strlen(u->name) >= sizeof(t->cache[0].user) ||
+	    !authcache_mac(t, u, pass, mac))
+		return false;
+	throttle_lock(t);
+	for (i = 0; i < AUTHCACHE_SLOTS; i++) {
+		struct authcache_slot *c = &t->cache[i];
+
+		if (c->expires > now && strcmp(c->user, u->name) == 0 &&
+		    CRYPTO_memcmp(c->mac, mac, sizeof(mac)) == 0) {
+			hit = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return hit;
+}
+
+/* authcache_store - remember that u's password verified */
+static void authcache_store(struct msa_throttle *t, const struct user *u, const char *pass)
+{
+	struct authcache_slot *pick;
+	unsigned char mac[32];
+	time_t now = time(NULL);
+	size_t i;
+
+	if (strlen(u->name) >= sizeof(t->cache[0].user) || !authcache_mac(t, u, pass, mac))
+		return;
+	throttle_lock(t);
+	pick = &t->cache[0];
+	for (i = 0; i < AUTHCACHE_SLOTS; i++) {
+		struct authcache_slot *c = &t->cache[i];
+
+		if (strcmp(c->user, u->name) == 0) {	/* one entry a user */
+			pick = c;
+			break;
+		}
+		if (c->expires < pick->expires)
+			pick = c;	/* free (0) or the oldest */
+	}
+	snprintf(pick->user, sizeof(pick->user), "%s", u->name);
+	memcpy(pick->mac, mac, sizeof(mac));
+	pick->expires = now + AUTHCACHE_TTL;
+	pthread_mutex_unlock(&t->lock);
+	OPENSSL_cleanse(mac, sizeof(mac));
+}
+
 void msa_auth(void *ctx, const char *ip, const char *user, const char *pass, struct dsn *out)
 {
 	struct msa *m = ctx;
@@ -145,7 +249,14 @@ void msa_auth(void *ctx, const char *ip, const char *user, const char *pass, str
 
 	auth_reload(m);
 	u = users_find(m->users, user);
+	if (authcache_check(m->throttle, u, pass)) {
+		msg_info("auth ok from=%s user=%s (cached)", ip, u->name);
+		dsn_set(out, DSN_OK, "2.7.0", "Authentication successful");
+		return;
+	}
 	if (users_verify(u, pass)) {	/* the same work for an unknown user */
+		authcache_store(m->throttle, u, pass);
+		msg_info("auth ok from=%s user=%s", ip, u->name);
 		dsn_set(out, DSN_OK, "2.7.0", "Authentication successful");
 		return;
 	}

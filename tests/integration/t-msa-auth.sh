@@ -60,6 +60,18 @@ check "throttled across sessions: the 4th failure from this address waits 1.6 s"
 check "the log counts the failures of both sessions" grep -q 'user=nosuchuser .*failures=4 from this address' "$LOG"
 check "the right password still works after failures" grep -q '^auth 235 [0-9.]* 2.7.0' "$T/a"
 
+# A password that verified is remembered (PBKDF2 is slow on purpose), but
+# never past a change of password.
+auth $TLS alice:sekret
+check "a second login is checked from the cache" grep -q 'auth ok from=127.0.0.1 user=alice (cached)$' "$LOG"
+prog poczta-ctl -c "$CONF" passwd alice --password fresh >/dev/null 2>&1
+auth $TLS alice:sekret
+check "after passwd the old password fails, cached or not" grep -q '^auth 535 ' "$T/a"
+full=$(grep -c 'auth ok from=127.0.0.1 user=alice$' "$LOG")
+auth $TLS alice:fresh
+check "the new one works" grep -q '^auth 235 ' "$T/a"
+check_eq "... checked in full the first time" $((full + 1)) "$(grep -c 'auth ok from=127.0.0.1 user=alice$' "$LOG")"
+
 auth $TLS "$(printf 'evil\nMSA info: forged line')":x
 check "a user name with a line end: 535" grep -q '^auth 535 ' "$T/a"
 check "and it cannot forge a log line" sh -c "! grep -q '^MSA info: forged line' '$LOG'"
