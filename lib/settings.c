@@ -111,6 +111,46 @@ static const struct conf_option mta_options[] = {
 	{ NULL, 0, NULL, NULL, NULL }
 };
 
+static const struct conf_option account_options[] = {
+	{ "type", CONF_ENUM, "imap",
+	  "the remote mailbox's protocol: imap or pop3", "imap|pop3" },
+	{ "host", CONF_STRING, NULL,
+	  "the server's host name (checked against its certificate)", NULL },
+	{ "port", CONF_INT, NULL,
+	  "the server's port; unset: 143 or 993 for IMAP, 110 or 995 for POP3, as tls says", NULL },
+	{ "tls", CONF_ENUM, "starttls",
+	  "starttls (required, verified), implicit (imaps, pop3s) or none (loopback only)",
+	  "starttls|implicit|none" },
+	{ "user", CONF_STRING, NULL,
+	  "the user name at the server", NULL },
+	{ "password_file", CONF_PATH, NULL,
+	  "a file whose first line is the password (readable by its owner only)", NULL },
+	{ "password_command", CONF_STRING, NULL,
+	  "a command (split on blanks, run without a shell) whose first output line is the password",
+	  NULL },
+	{ "folders", CONF_LIST, "INBOX",
+	  "the IMAP folders fetched (POP3 has only one)", NULL },
+	{ "keep", CONF_BOOL, "yes",
+	  "keep fetched mail on the server; no: delete it once it is delivered here", NULL },
+	{ "local_user", CONF_STRING, NULL,
+	  "the local user (or address) mail is delivered to; unset: [global] user", NULL },
+	{ "ca", CONF_PATH, NULL,
+	  "trust these CA certificates (PEM) for this server; unset: the system's", NULL },
+	{ "pin", CONF_STRING, NULL,
+	  "the server certificate's SHA-256 fingerprint, accepted even when it does not verify",
+	  NULL },
+	{ "watch", CONF_BOOL, "no",
+	  "poczta-mra watch (and poczta-ctl up) keeps this account open with IMAP IDLE", NULL },
+	{ "sync_flags", CONF_BOOL, "no",
+	  "IMAP with keep = yes: \\Seen, \\Flagged and trash go both ways between here and there",
+	  NULL },
+	{ "timeout", CONF_DURATION, "60s",
+	  "how long the server may stay silent", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the protocol dialogue line by line in the log (passwords masked)", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
 static const struct conf_option msa_options[] = {
 	{ "listen", CONF_ENDPOINT, NULL,
 	  "where the submission server listens with STARTTLS (port 587); unset: not there", NULL },
@@ -171,6 +211,7 @@ const struct conf_section_def poczta_conf_schema[] = {
 	{ "mta", false, mta_options, "the transfer agent, poczta-mta" },
 	{ "msa", false, msa_options, "the submission agent, poczta-msa" },
 	{ "maa", false, maa_options, "the access agent, poczta-maa (IMAP and POP3)" },
+	{ "account", true, account_options, "a remote mailbox poczta-mra fetches" },
 	{ NULL, false, NULL, NULL }
 };
 

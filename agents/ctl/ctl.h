@@ -44,6 +44,7 @@ int usercmd_adduser(struct ctl *ctl, int argc, char **argv);
 int usercmd_passwd(struct ctl *ctl, int argc, char **argv);
 int reindex_cmd(struct ctl *ctl, int argc, char **argv);
 int trace_cmd(struct ctl *ctl, int argc, char **argv);
+int account_cmd(struct ctl *ctl, int argc, char **argv);
 
 /* proc.c - processes of the stack, found by pid file */
 /* proc_read_pid - the pid in path, 0 when missing or malformed */

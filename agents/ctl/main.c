@@ -25,6 +25,8 @@ static const struct {
 	{ "passwd", usercmd_passwd, "[-c FILE] passwd USER [--password P]" },
 	{ "reindex", reindex_cmd, "[-c FILE] reindex [USER]..." },
 	{ "trace", trace_cmd, "[-c FILE] trace FILE|MESSAGE-ID" },
+	{ "account", account_cmd, "[-c FILE] account add NAME URL [--password-command CMD] "
+	  "[--ca FILE] [--pin SHA256] | account list | account remove NAME" },
 };
 
 /* usage - the list of commands on stream */

@@ -24,7 +24,9 @@
 #define STACK_LOG_LINES 10	/* of the log shown when an agent fails */
 
 /* An agent of the stack: it is configured when [section] address_key is
- * set, which is also where it listens; it runs as program -c FILE args... */
+ * set, which is also where it listens; it runs as program -c FILE args...
+ * An agent without address_key listens nowhere: poczta-mra watch is
+ * configured when some [account] says watch = yes. */
 struct stack_agent {
 	const char *name;
 	const char *program;
@@ -39,6 +41,7 @@ static const struct stack_agent stack_agents[] = {
 	{ "mta", "poczta-mta", "MTA", "mta", "listen", { "serve", NULL } },
 	{ "msa", "poczta-msa", "MSA", "msa", "listen", { NULL } },
 	{ "maa", "poczta-maa", "MAA", "maa", "imap_listen", { "serve", NULL } },
+	{ "mra", "poczta-mra", "MRA", "account", NULL, { "watch", NULL } },
 };
 #define STACK_NAGENTS (sizeof(stack_agents) / sizeof(stack_agents[0]))
 
@@ -51,6 +54,23 @@ struct stack_state {
 	pid_t pid;		/* running; 0: not running */
 };
 
+/* stack_watched - "IDLE: NAME,..." for the accounts poczta-mra watch keeps
+ * open (a static buffer), NULL when none says watch = yes */
+static const char *stack_watched(struct ctl *ctl)
+{
+	static char text[128];
+	size_t i, n = conf_count(ctl->conf, "account"), len;
+
+	len = (size_t)snprintf(text, sizeof(text), "IDLE:");
+	for (i = 0; i < n; i++) {
+		const char *name = conf_name(ctl->conf, "account", i);
+		if (conf_get_bool(ctl->conf, "account", name, "watch") && len < sizeof(text))
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s",
+						len > 5 ? "," : "", name);
+	}
+	return len > 5 ? text : NULL;
+}
+
 /* stack_state_get - find out where agent stands; free with stack_state_free */
 static void stack_state_get(struct ctl *ctl, const struct stack_agent *a,
 			    struct stack_state *st)
@@ -58,7 +78,8 @@ static void stack_state_get(struct ctl *ctl, const struct stack_agent *a,
 	char *run = settings_run_dir(ctl->conf);
 
 	st->agent = a;
-	st->address = conf_get(ctl->conf, a->section, NULL, a->address_key);
+	st->address = a->address_key ? conf_get(ctl->conf, a->section, NULL, a->address_key) :
+		      stack_watched(ctl);
 	st->program = progpath_find(a->program);
 	st->pidfile = xasprintf("%s/%s.pid", run, a->name);
 	st->pid = proc_read_pid(st->pidfile);
@@ -104,7 +125,8 @@ static char *stack_log_path(struct ctl *ctl, const struct stack_agent *a)
 	return log;
 }
 
-/* stack_wait - wait until pid accepts connections on ep; NULL when it does,
+/* stack_wait - wait until pid accepts connections on ep (ep NULL: until it
+ * has run for a second); NULL when it does,
  * else why not (static text) */
 static const char *stack_wait(pid_t pid, const struct conf_endpoint *ep)
 {
@@ -114,7 +136,9 @@ static const char *stack_wait(pid_t pid, const struct conf_endpoint *ep)
 	for (waited = 0; waited < STACK_WAIT_MS; waited += 100) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return _("it exited");
-		if (net_accepts(ep))
+		if (ep == NULL && waited >= 1000)	/* listens nowhere: alive is up */
+			return NULL;
+		if (ep && net_accepts(ep))
 			return NULL;
 		nanosleep(&tick, NULL);
 	}
@@ -197,6 +221,11 @@ static int stack_up_one(struct ctl *ctl, struct stack_state *st)
 {
 	struct conf_endpoint ep;
 
+	if (st->address == NULL && st->agent->address_key == NULL) {
+		printf(_("%s: not configured (no [%s] says watch = yes), skipped\n"),
+		       st->agent->name, st->agent->section);
+		return EX_OK;
+	}
 	if (st->address == NULL) {
 		printf(_("%s: not configured ([%s] %s is unset), skipped\n"), st->agent->name,
 		       st->agent->section, st->agent->address_key);
@@ -210,6 +239,8 @@ static int stack_up_one(struct ctl *ctl, struct stack_state *st)
 		printf(_("%s: already running (pid %ld)\n"), st->agent->name, (long)st->pid);
 		return EX_OK;
 	}
+	if (st->agent->address_key == NULL)
+		return stack_start(ctl, st, NULL);
 	if (!stack_endpoint(ctl, st->address, &ep))
 		return EX_CONFIG;
 	if (net_accepts(&ep)) {

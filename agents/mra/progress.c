@@ -1,0 +1,36 @@
+/* progress.c - what a fetch shows: a progress line on a terminal (messages
+ * and bytes per account), one summary line per account otherwise, nothing
+ * but errors with --quiet (cron). */
+#include <stdio.h>
+#include "i18n.h"
+#include "msg.h"
+#include "mra.h"
+
+void mra_progress(struct mra *m, const struct mra_account *a, const struct mra_stats *st)
+{
+	if (!m->progress)
+		return;
+	/* L10N: progress line: account, messages done/total, KiB done/total */
+	fprintf(stderr, _("\r%s: %lu/%lu messages, %llu/%llu KiB "), a->name, st->done, st->total,
+		st->bytes / 1024, st->total_bytes / 1024);
+	fflush(stderr);
+}
+
+void mra_summary(struct mra *m, const struct mra_account *a, const struct mra_stats *st,
+		 const char *error)
+{
+	if (m->progress && st->total > 0)
+		fputc('\n', stderr);
+	if (error) {
+		msg_warnx("account=%s fetched=%lu error=\"%s\"", a->name, st->done, error);
+		return;
+	}
+	if (!m->quiet) {
+		/* L10N: account, messages, KiB, messages deleted on the server */
+		printf(_("%s: %lu messages (%llu KiB) fetched, %lu deleted on the server\n"),
+		       a->name, st->done, st->bytes / 1024, st->deleted);
+		fflush(stdout);
+	}
+	msg_debug("account=%s fetched=%lu bytes=%llu deleted=%lu", a->name, st->done, st->bytes,
+		  st->deleted);
+}

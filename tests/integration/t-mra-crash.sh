@@ -1,0 +1,50 @@
+#!/bin/sh
+# t-mra-crash.sh - kill -9 poczta-mra (and the poczta-mda it runs) at every
+# crash point of a fetch, then fetch again: every message is in the local
+# Maildir exactly once, and with keep = no none is left on the server.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/t-mra-lib/dovecot.sh"
+
+have_dovecot || { echo "ok 1 # skip dovecot is not installed (debian-packages)"; exit 0; }
+dovecot_start me pw || { not_ok "dovecot starts"; cat "$T/dovecot/log"; done_testing; }
+mra_setup pw
+mra_account imap imap "$IMAPS_PORT" implicit "ca=$T/cert.pem" keep=no
+mra_account imapkeep imap "$IMAPS_PORT" implicit "ca=$T/cert.pem"
+mra_account pop pop3 "$POP3S_PORT" implicit "ca=$T/cert.pem" keep=no
+N=4
+
+reset () {
+	rm -rf "$T/Maildir" "$T/data/mra" "$REMOTE"/new/* "$REMOTE"/cur/*
+	remote_add $N
+}
+
+# the points a fetch passes, listed by a run that does not crash
+reset
+pts=$(POCZTA_CRASH_AT=none POCZTA_CRASH_LIST=1 "$BIN/poczta-mra" -c "$T/poczta.conf" -q \
+	fetch imapkeep pop 2>&1 | sed -n 's/^crash-point: //p' | sort -u | tr '\n' ' ')
+case "$pts" in *mra-delivered*mra-journaled*) ok "a fetch passes the MRA's crash points: $pts" ;;
+	*) not_ok "crash points listed: $pts" ;; esac
+# the MDA's own points, as poczta-mda passes them for each message
+pts="$pts mra-flagged tmp-written tmp-synced linked delivered mra-delivered:3 mra-journaled:2"
+
+for acct in imap imapkeep pop; do
+	for p in $pts; do
+		reset
+		POCZTA_CRASH_AT=$p "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch "$acct" >/dev/null 2>&1
+		crashed=$?
+		"$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch "$acct" >"$T/out" 2>&1
+		rc=$?
+		got=$(local_count) dups=$(local_dups)
+		left=$(remote_count)
+		want_left=0
+		[ "$acct" = imapkeep ] && want_left=$N
+		if [ $rc = 0 ] && [ "$got" = $N ] && [ -z "$dups" ] && [ "$left" = $want_left ]; then
+			ok "$acct: crash at $p (status $crashed), then a fetch: each message once"
+		else
+			not_ok "$acct: crash at $p: rc=$rc local=$got dups=[$dups] remote=$left"
+			sed 's/^/# /' "$T/out"
+		fi
+	done
+done
+dovecot_stop
+done_testing
