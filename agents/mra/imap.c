@@ -294,6 +294,11 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		st->bytes += len;
 		mra_progress(m, a, st);
 	}
+	/* one sync for the batch, not one a message (see mra_imap_state_sync) */
+	if (mra_imap_state_sync(f->state) < 0 && rc == 0) {
+		buf_printf(err, _("cannot write %s"), f->state);
+		rc = -1;
+	}
 	mailimap_fetch_list_free(res);
 	free(base);
 	return rc;

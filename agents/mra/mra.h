@@ -125,6 +125,10 @@ int mra_imap_state_save(const char *path, const struct mra_imap_state *st);
 /* mra_imap_state_append - journal one more delivered UID (the file must
  * exist: mra_imap_state_save made it) */
 int mra_imap_state_append(const char *path, unsigned long last);
+/* mra_imap_state_sync - make the appended lines durable (once a batch):
+ * a line lost with the machine before it costs nothing but a fetch again,
+ * which the MDA recognises by the delivery id and does not store twice */
+int mra_imap_state_sync(const char *path);
 /* POP3: the UIDLs delivered, one per line, appended and fsync'ed */
 char **mra_uidl_load(const char *path);
 int mra_uidl_append(const char *path, const char *uidl);

@@ -87,8 +87,17 @@ int mra_imap_state_append(const char *path, unsigned long last)
 	if (fd < 0)
 		return -1;	/* made by mra_imap_state_save at the start */
 	rc = write_all(fd, line, (size_t)n);
-	if (rc == 0)
-		rc = fdatasync(fd);
+	close(fd);
+	return rc;
+}
+
+int mra_imap_state_sync(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fdatasync(fd);
 	close(fd);
 	return rc;
 }
