@@ -287,6 +287,34 @@ fail:
 	return NULL;
 }
 
+/* maildir_seen_in_cur - whether DIR/cur holds NAME,S=..,W=..:2,FLAGS for any
+ * set of the standard flags: a named delivery done before a crash whose copy
+ * a reader has since moved out of new/ (mutt, an IMAP client marking it
+ * \Seen).  64 lookups of names that mostly do not exist, not a readdir of
+ * a folder that may hold 100,000 files.  The path found, or NULL. */
+static char *maildir_seen_in_cur(const struct maildir_tmp *t, const char *dir)
+{
+	static const char letters[] = "DFPRST";	/* the Maildir flags, in ASCII order */
+	struct stat st;
+	unsigned set;
+
+	for (set = 0; set < 64; set++) {
+		char flags[8], *path;
+		size_t i, n = 0;
+
+		for (i = 0; i < 6; i++)
+			if (set & (1u << i))
+				flags[n++] = letters[i];
+		flags[n] = '\0';
+		path = xasprintf("%s/cur/%s,S=%lld,W=%lld:2,%s", dir, t->name, (long long)t->size,
+				 (long long)t->crlf_size, flags);
+		if (lstat(path, &st) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
 int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 		     char **final, struct dsn *d)
 {
@@ -294,6 +322,11 @@ int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 	char *src = t->path, *dst = NULL, *subdir;
 	int tries, rc = -1;
 
+	/* this very delivery happened before, and its copy was read since */
+	if (t->fixed && (dst = maildir_seen_in_cur(t, dir)) != NULL) {
+		rc = 1;
+		goto out;
+	}
 	for (tries = 0; tries < 10; tries++) {
 		char *name = tries ? maildir_unique() : xstrdup(t->name);
 		dst = xasprintf("%s/%s/%s,S=%lld,W=%lld%s%s", dir, sub, name, (long long)t->size,

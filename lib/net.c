@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 #include "net.h"
@@ -110,7 +111,19 @@ int net_listen(const struct endpoint *ep, struct buf *err)
 
 int net_connect(const struct endpoint *ep, struct buf *err)
 {
-	return net_socket(ep, false, err);
+	int fd = net_socket(ep, false, err);
+
+	if (fd >= 0)
+		net_nodelay(fd);
+	return fd;
+}
+
+void net_nodelay(int fd)
+{
+	int on = 1;
+
+	/* fails on a unix socket, which has no Nagle to turn off: ignored */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 }
 
 char *net_peer(int fd)

@@ -19,5 +19,10 @@ int net_listen(const struct endpoint *ep, struct buf *err);
 int net_connect(const struct endpoint *ep, struct buf *err);
 /* net_peer - "address:port" (or "local") of a connected socket, newly allocated */
 char *net_peer(int fd);
+/* net_nodelay - turn off Nagle's algorithm on a TCP socket.  The mail
+ * protocols are dialogues of short lines, pipelined (RFC 2920): with Nagle,
+ * a second small write waits for the peer's delayed ACK of the first, about
+ * 40 ms on Linux, at every turn of an LMTP or SMTP dialogue. */
+void net_nodelay(int fd);
 
 #endif

@@ -90,6 +90,13 @@ char **queue_list(struct queue *q);
 int queue_load(struct queue *q, const char *id, struct queue_env *env, struct dsn *d);
 /* queue_data_fd - the message data, opened read-only; -1 with d set */
 int queue_data_fd(struct queue *q, const char *id, struct dsn *d);
+/* queue_lock - the message data opened and locked (flock LOCK_EX) for one
+ * read-modify-write of its envelope: a delivery worker holds it from
+ * reading the envelope to writing its results, the queue commands (hold,
+ * release, bounce, delete) while they change it, so that neither writes
+ * over what the other did.  Waits up to timeout_ms; -1 with d set and errno
+ * EWOULDBLOCK when it is still locked then.  Closing the fd unlocks. */
+int queue_lock(struct queue *q, const char *id, int timeout_ms, struct dsn *d);
 /* queue_update - write env back durably (recipient states, held) */
 int queue_update(struct queue *q, const struct queue_env *env, struct dsn *d);
 /* queue_remove - forget a message whose recipients are all done */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "crashpoint.h"
@@ -112,6 +113,29 @@ int queue_data_fd(struct queue *q, const char *id, struct dsn *d)
 	if (fd < 0)
 		dsn_from_errno(d, errno, _("queue: open message %s"), id);
 	free(path);
+	return fd;
+}
+
+int queue_lock(struct queue *q, const char *id, int timeout_ms, struct dsn *d)
+{
+	int fd = queue_data_fd(q, id, d), waited = 0;
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || waited >= timeout_ms) {
+			int e = errno;
+
+			dsn_from_errno(d, e, _("queue: lock message %s"), id);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		usleep(10000);
+		waited += 10;
+	}
 	return fd;
 }
 

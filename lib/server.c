@@ -115,6 +115,7 @@ void server_run(int listen_fd, const struct server_opts *o)
 		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
+		net_nodelay(fd);
 		pid = fork();
 		if (pid == 0) {
 			sigprocmask(SIG_SETMASK, &waitmask, NULL);

@@ -20,6 +20,17 @@ enum smtpc_tls {
 	SMTPC_TLS_IMPLICIT,	/* TLS from the start (port 465), verified */
 };
 
+/* What the transaction passes on from the queued envelope: RFC 3461 DSN
+ * parameters, sent only to a server that offers DSN (RFC 3461 4: one that
+ * does not simply never sees them). */
+struct smtpc_params {
+	const char *envid;	/* ENVID as it came, in xtext, or NULL */
+	int ret;		/* 0: no RET; 1: RET=FULL; 2: RET=HDRS */
+	const unsigned *notify;	/* per recipient: 1 NEVER, 2 SUCCESS, 4 FAILURE,
+				 * 8 DELAY (lib/queue.h's bits); 0: none sent */
+	char *const *orcpt;	/* per recipient "rfc822;addr" or NULL */
+};
+
 struct smtpc_opts {
 	const char *helo;		/* our name for EHLO */
 	enum smtpc_tls tls;
@@ -28,6 +39,7 @@ struct smtpc_opts {
 	const char *auth_user;		/* NULL: no AUTH */
 	const char *auth_pass;
 	int timeout_ms;
+	const struct smtpc_params *params;	/* NULL: nothing to pass on */
 };
 
 /* smtpc_send - one transaction to host:port: MAIL FROM sender, RCPT TO each
@@ -47,6 +59,10 @@ struct smtpc_opts {
  * recipient address with control bytes or < > is permfail 5.1.3 and never
  * sent.  The EHLO name is o->helo ("localhost" if NULL); timeout_ms 0 means
  * the RFC 5321 4.5.3.2 timeouts. */
+/* Addresses with bytes over 0x7f need SMTPUTF8 (RFC 6531 3.4): MAIL carries
+ * it when the server offers it; when it does not, every recipient is
+ * refused 5.6.7 before MAIL (RFC 6531 3.2: no downgrading) and the session
+ * returns -1 with a permanent status. */
 int smtpc_send(const struct smtpc_opts *o, const char *host, const char *port,
 	       const char *sender, char *const *rcpts, size_t nrcpts, int data_fd,
 	       struct dsn *per_rcpt, struct dsn *session);

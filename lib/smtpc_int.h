@@ -36,6 +36,8 @@ enum {
 	SMTPC_EXT_AUTH_PLAIN = 1 << 5,	/* RFC 4954, RFC 4616 */
 	SMTPC_EXT_AUTH_LOGIN = 1 << 6,	/* draft-murchison-sasl-login */
 	SMTPC_EXT_ENHANCED = 1 << 7,	/* RFC 2034 */
+	SMTPC_EXT_DSN = 1 << 8,		/* RFC 3461 */
+	SMTPC_EXT_SMTPUTF8 = 1 << 9,	/* RFC 6531 */
 };
 
 /* One reply.  code 0: none came (err says why). */

@@ -72,16 +72,105 @@ static int smtpc_send_text(struct smtpc *s, int data_fd)
 	return 0;
 }
 
-/* smtpc_mail_cmd - MAIL FROM with SIZE (RFC 1870) and BODY (RFC 6152)
- * when the server offers them */
-static void smtpc_mail_cmd(struct smtpc *s, const char *sender, const struct smtpc_enc *e)
+/* smtpc_8bit - whether an address has bytes over 0x7f (RFC 6531) */
+static bool smtpc_8bit(const char *a)
 {
-	char size[40] = "";
+	for (; *a; a++)
+		if ((unsigned char)*a > 0x7f)
+			return true;
+	return false;
+}
+
+/* smtpc_xtext_ok - whether v is xtext (RFC 3461 4): printable ASCII but
+ * "+" and "=", each "+" followed by two upper-case hex digits */
+static bool smtpc_xtext_ok(const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '+') {
+			if (!strchr("0123456789ABCDEF", v[1]) || !v[1] ||
+			    !strchr("0123456789ABCDEF", v[2]) || !v[2])
+				return false;
+			v += 2;
+		} else if (*v < '!' || *v > '~' || *v == '=')
+			return false;
+	}
+	return true;
+}
+
+/* smtpc_xtext - v as xtext: as it is when it already is (it came so from
+ * the client), else encoded (an ORCPT the MTA made from an address) */
+static void smtpc_xtext(struct buf *out, const char *v)
+{
+	if (smtpc_xtext_ok(v)) {
+		buf_puts(out, v);
+		return;
+	}
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (c < '!' || c > '~' || c == '+' || c == '=')
+			buf_printf(out, "+%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+/* smtpc_mail_cmd - MAIL FROM with SIZE (RFC 1870), BODY (RFC 6152),
+ * SMTPUTF8 (RFC 6531) and RET and ENVID (RFC 3461) when the server offers
+ * them and the message has them */
+static void smtpc_mail_cmd(struct smtpc *s, const char *sender, const struct smtpc_enc *e,
+			   bool utf8)
+{
+	const struct smtpc_params *p = s->o->params;
+	struct buf ps = BUF_INIT;
 
 	if (s->ext & SMTPC_EXT_SIZE)
-		snprintf(size, sizeof(size), " SIZE=%llu", e->size);
-	smtpc_cmd(s, false, "MAIL FROM:<%s>%s%s", sender, size,
-		  e->eightbit && (s->ext & SMTPC_EXT_8BITMIME) ? " BODY=8BITMIME" : "");
+		buf_printf(&ps, " SIZE=%llu", e->size);
+	if (e->eightbit && (s->ext & SMTPC_EXT_8BITMIME))
+		buf_puts(&ps, " BODY=8BITMIME");
+	if (utf8)
+		buf_puts(&ps, " SMTPUTF8");
+	if (p && (s->ext & SMTPC_EXT_DSN)) {
+		if (p->ret)
+			buf_puts(&ps, p->ret == 1 ? " RET=FULL" : " RET=HDRS");
+		if (p->envid && *p->envid) {
+			buf_puts(&ps, " ENVID=");
+			smtpc_xtext(&ps, p->envid);
+		}
+	}
+	smtpc_cmd(s, false, "MAIL FROM:<%s>%s", sender, buf_cstr(&ps));
+	buf_free(&ps);
+}
+
+/* smtpc_rcpt_params - RCPT's NOTIFY and ORCPT for recipient i (RFC 3461
+ * 4.1, 4.2), for a server that offers DSN */
+static void smtpc_rcpt_params(struct smtpc *s, size_t i, struct buf *ps)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ 2, "SUCCESS" }, { 4, "FAILURE" }, { 8, "DELAY" },
+	};
+	const struct smtpc_params *p = s->o->params;
+	size_t k;
+
+	if (p == NULL || !(s->ext & SMTPC_EXT_DSN))
+		return;
+	if (p->notify && p->notify[i]) {
+		const char *sep = "=";
+
+		buf_puts(ps, " NOTIFY");
+		if (p->notify[i] & 1)
+			buf_puts(ps, "=NEVER");	/* alone, RFC 3461 4.1 */
+		else
+			for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+				if (p->notify[i] & names[k].bit) {
+					buf_printf(ps, "%s%s", sep, names[k].name);
+					sep = ",";
+				}
+	}
+	if (p->orcpt && p->orcpt[i]) {
+		buf_puts(ps, " ORCPT=");
+		smtpc_xtext(ps, p->orcpt[i]);
+	}
 }
 
 /* smtpc_check - what must hold before MAIL: addresses that cannot inject a
@@ -113,7 +202,13 @@ static int smtpc_rcpts(struct smtpc *s, bool pipe, size_t *nsent, int *naccepted
 			s->decided[i] = true;
 			continue;
 		}
-		smtpc_cmd(s, false, "RCPT TO:<%s>", s->rcpts[i]);
+		{
+			struct buf ps = BUF_INIT;
+
+			smtpc_rcpt_params(s, i, &ps);
+			smtpc_cmd(s, false, "RCPT TO:<%s>%s", s->rcpts[i], buf_cstr(&ps));
+			buf_free(&ps);
+		}
 		(*nsent)++;
 		if (pipe)
 			continue;
@@ -181,12 +276,20 @@ int smtpc_transaction(struct smtpc *s, const char *sender, int data_fd)
 	bool pipe = (s->ext & SMTPC_EXT_PIPELINING) != 0;
 	struct smtpc_enc e;
 	struct dsn mail;
-	size_t nsent = 0;
+	size_t nsent = 0, i;
 	int naccepted = 0;
+	bool utf8 = smtpc_8bit(sender);
 
+	for (i = 0; i < s->nrcpts; i++)
+		utf8 |= smtpc_8bit(s->rcpts[i]);
+	/* RFC 6531 3.2: a server without SMTPUTF8 cannot take these addresses,
+	 * and they cannot be downgraded: refused for good, not retried */
+	if (utf8 && !(s->ext & SMTPC_EXT_SMTPUTF8))
+		return smtpc_fail(s, DSN_PERMFAIL, "5.6.7", "host %s does not support SMTPUTF8, "
+				  "needed for non-ASCII addresses", s->host);
 	if (smtpc_check(s, sender, data_fd, &e) < 0)
 		return -1;
-	smtpc_mail_cmd(s, sender, &e);
+	smtpc_mail_cmd(s, sender, &e, utf8);
 	if (!pipe && (smtpc_flush(s) < 0 || smtpc_read_reply(s, smtpc_timeout(s, SMTPC_T_MAIL)) < 0 ||
 		      s->r.code != 250))
 		return smtpc_fail_reply(s, "MAIL FROM", false);

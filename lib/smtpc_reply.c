@@ -142,7 +142,8 @@ static unsigned smtpc_ehlo_word(const char *p, size_t len, unsigned long *size_m
 	static const struct { const char *kw; unsigned ext; } t[] = {
 		{ "PIPELINING", SMTPC_EXT_PIPELINING }, { "STARTTLS", SMTPC_EXT_STARTTLS },
 		{ "SIZE", SMTPC_EXT_SIZE }, { "8BITMIME", SMTPC_EXT_8BITMIME },
-		{ "ENHANCEDSTATUSCODES", SMTPC_EXT_ENHANCED },
+		{ "ENHANCEDSTATUSCODES", SMTPC_EXT_ENHANCED }, { "DSN", SMTPC_EXT_DSN },
+		{ "SMTPUTF8", SMTPC_EXT_SMTPUTF8 },
 	};
 	size_t i, w;
 

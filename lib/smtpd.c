@@ -42,13 +42,19 @@ void smtpd_enter_state(struct smtpd *s, enum smtpd_state st)
 }
 
 /* smtpd_clean - copy text for a reply: no control bytes (they would let a
- * hook's text start a reply line of its own), at most max bytes */
-static void smtpd_clean(char *dst, const char *src, size_t max)
+ * hook's text start a reply line of its own), at most max bytes, and only
+ * ASCII (RFC 5321 4.2: a hook's text may come translated from a catalogue)
+ * unless the transaction is SMTPUTF8 (RFC 6531 3.7.4.2: then the reply may
+ * name the client's UTF-8 address, which the engine checked is well formed) */
+static void smtpd_clean(char *dst, const char *src, size_t max, bool utf8)
 {
 	size_t i;
 
-	for (i = 0; i < max && src[i]; i++)
-		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
+	for (i = 0; i < max && src[i]; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = c < 0x20 || c == 0x7f || (c > 0x7f && !utf8) ? '?' : (char)c;
+	}
 	dst[i] = '\0';
 }
 
@@ -67,7 +73,7 @@ void smtpd_reply_line(struct smtpd *s, int code, bool more, const char *text)
 	char clean[480], line[512];
 	int n;
 
-	smtpd_clean(clean, text, sizeof(clean) - 1);
+	smtpd_clean(clean, text, sizeof(clean) - 1, s->smtputf8);
 	n = snprintf(line, sizeof(line), "%03d%c%s\r\n", code, more ? '-' : ' ', clean);
 	smtpd_put(s, line, (size_t)n);
 }
@@ -209,7 +215,7 @@ struct smtpd *smtpd_new(enum smtpd_mode mode, const char *hostname,
 
 	s->mode = mode;
 	s->hostname = xmalloc(n + 1);
-	smtpd_clean(s->hostname, hostname, n);
+	smtpd_clean(s->hostname, hostname, n, false);
 	smtpd_set_limits(&s->lim, limits);
 	if (hooks)
 		s->hooks = *hooks;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <wchar.h>
 #include "config.h"
 #include "conf.h"
 #include "ctl.h"
@@ -54,4 +55,37 @@ void ctl_free(struct ctl *ctl)
 {
 	conf_free(ctl->conf);
 	ctl->conf = NULL;
+}
+
+int ctl_width(const char *s)
+{
+	mbstate_t st = { 0 };
+	size_t n = strlen(s);
+	int cols = 0;
+
+	while (n > 0) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, n, &st);
+		int w;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			cols++;		/* a byte the locale cannot read: one column */
+			k = 1;
+			memset(&st, 0, sizeof(st));
+		} else if ((w = wcwidth(wc)) > 0) {
+			cols += w;
+		}
+		s += k;
+		n -= k;
+	}
+	return cols;
+}
+
+void ctl_put_padded(const char *s, int width)
+{
+	int pad = width - ctl_width(s);
+
+	fputs(s, stdout);
+	if (pad > 0)
+		printf("%*s", pad, "");
 }

@@ -28,6 +28,11 @@ void ctl_conf_option(struct ctl *ctl, const char *arg);
 int ctl_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ctl_free(struct ctl *ctl);
+/* ctl_width - the columns a UTF-8 string takes on a terminal (wcwidth):
+ * translated table headings line up in any language */
+int ctl_width(const char *s);
+/* ctl_put_padded - s on stdout, padded with spaces to width columns */
+void ctl_put_padded(const char *s, int width);
 
 /* the commands */
 int init_cmd(struct ctl *ctl, int argc, char **argv);

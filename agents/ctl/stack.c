@@ -334,11 +334,17 @@ int stack_status(struct ctl *ctl, int argc, char **argv)
 
 	if (rc != EX_OK)
 		return rc;
-	printf("%-8s %-5s %-28s %s\n", _("AGENT"), _("ROLE"), _("ADDRESS"), _("STATE"));
+	/* columns by display width, so that translated headings line up */
+	ctl_put_padded(_("AGENT"), 9);
+	ctl_put_padded(_("ROLE"), 6);
+	ctl_put_padded(_("ADDRESS"), 29);
+	printf("%s\n", _("STATE"));
 	for (i = 0; i < STACK_NAGENTS; i++) {
 		stack_state_get(ctl, &stack_agents[i], &st);
-		printf("%-8s %-5s %-28s %s\n", st.agent->name, st.agent->role,
-		       st.address ? st.address : "-", stack_state_text(&st, text, sizeof(text)));
+		ctl_put_padded(st.agent->name, 9);
+		ctl_put_padded(st.agent->role, 6);
+		ctl_put_padded(st.address ? st.address : "-", 29);
+		printf("%s\n", stack_state_text(&st, text, sizeof(text)));
 		stack_state_free(&st);
 	}
 	return EX_OK;

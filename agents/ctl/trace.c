@@ -10,7 +10,6 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 #include "buf.h"
 #include "ctl.h"
 #include "fsutil.h"
@@ -66,31 +65,6 @@ static void delay(time_t prev, time_t t, char *out, size_t size)
 		snprintf(out, size, "+%lldd%02lldh", d / 86400, d % 86400 / 3600);
 }
 
-/* width - columns a UTF-8 string takes (headers are translated) */
-static int width(const char *s)
-{
-	mbstate_t st = { 0 };
-	size_t n = strlen(s);
-	int cols = 0;
-
-	while (n > 0) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s, n, &st);
-		int w;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			cols++;
-			k = 1;
-			memset(&st, 0, sizeof(st));
-		} else if ((w = wcwidth(wc)) > 0) {
-			cols += w;
-		}
-		s += k;
-		n -= k;
-	}
-	return cols;
-}
-
 /* print_table - rows of TRACE_COLS cells, columns as wide as their widest */
 static void print_table(char ***rows, size_t nrows)
 {
@@ -99,15 +73,15 @@ static void print_table(char ***rows, size_t nrows)
 
 	for (r = 0; r < nrows; r++)
 		for (c = 0; c < TRACE_COLS; c++)
-			if (width(rows[r][c]) > w[c])
-				w[c] = width(rows[r][c]);
+			if (ctl_width(rows[r][c]) > w[c])
+				w[c] = ctl_width(rows[r][c]);
 	for (r = 0; r < nrows; r++) {
 		struct buf line = BUF_INIT;
 
 		for (c = 0; c < TRACE_COLS; c++) {
 			buf_puts(&line, rows[r][c]);
 			if (c + 1 < TRACE_COLS)
-				buf_printf(&line, "%*s", w[c] - width(rows[r][c]) + 2, "");
+				buf_printf(&line, "%*s", w[c] - ctl_width(rows[r][c]) + 2, "");
 		}
 		while (line.len > 0 && line.data[line.len - 1] == ' ')
 			line.len--;

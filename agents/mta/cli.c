@@ -1,12 +1,14 @@
 /* cli.c - the queue as a person sees and steers it (Postfix's mailq and
  * postsuper): poczta-mta queue | flush | hold ID | release ID | delete ID |
  * bounce ID.  The running daemon is told with SIGUSR1 (its pid file). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 #include "conf.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -71,15 +73,39 @@ static int cli_queue(struct mta *m)
 	return 0;
 }
 
-/* cli_change - load id, apply what, write it back */
+/* how long a queue command waits for a delivery of the message to end */
+#define CLI_LOCK_WAIT_MS 5000
+
+/* cli_lock - lock id's envelope for a change (a delivery under way holds it
+ * until it has written its results); the fd, or -1 and a message printed */
+static int cli_lock(struct mta *m, const char *id, int *rc)
+{
+	struct dsn d;
+	int fd = queue_lock(m->queue, id, CLI_LOCK_WAIT_MS, &d);
+
+	if (fd < 0 && errno == EWOULDBLOCK) {
+		fprintf(stderr, _("poczta-mta: %s: being delivered now; try again when it is done\n"),
+			id);
+		*rc = EX_TEMPFAIL;
+	} else if (fd < 0) {
+		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
+		*rc = EX_DATAERR;
+	}
+	return fd;
+}
+
+/* cli_change - lock id, load it, apply what, write it back */
 static int cli_change(struct mta *m, const char *id, void (*what)(struct queue_env *))
 {
 	struct queue_env e;
 	struct dsn d;
-	int rc;
+	int rc = 0, fd = cli_lock(m, id, &rc);
 
+	if (fd < 0)
+		return rc;
 	if (queue_load(m->queue, id, &e, &d) < 0) {
 		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
+		close(fd);
 		return EX_DATAERR;
 	}
 	what(&e);
@@ -87,7 +113,20 @@ static int cli_change(struct mta *m, const char *id, void (*what)(struct queue_e
 	if (rc < 0)
 		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
 	queue_env_free(&e);
+	close(fd);
 	return rc < 0 ? EX_TEMPFAIL : 0;
+}
+
+/* cli_delete - remove id from the queue, once no delivery of it runs */
+static int cli_delete(struct mta *m, const char *id)
+{
+	int rc = 0, fd = cli_lock(m, id, &rc);
+
+	if (fd < 0)
+		return rc;
+	rc = queue_remove(m->queue, id) < 0 ? EX_DATAERR : 0;
+	close(fd);
+	return rc;
 }
 
 static void cli_now(struct queue_env *e)
@@ -141,7 +180,7 @@ int mta_cli(struct mta *m, int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(argv[0], "delete") == 0 && argc == 2)
-		return queue_remove(m->queue, argv[1]) < 0 ? EX_DATAERR : 0;
+		return cli_delete(m, argv[1]);
 	for (i = 0; i < sizeof(per_id) / sizeof(per_id[0]); i++)
 		if (strcmp(argv[0], per_id[i].name) == 0 && argc == 2) {
 			rc = cli_change(m, argv[1], per_id[i].what);

@@ -178,7 +178,7 @@ static void deliver_group(struct mta *m, struct queue_env *env, int fd, bool loc
 	if (local)
 		*remote_sent |= !deliver_local(m, env, addrs, n, fd, out);	/* unnamed: like remote */
 	else
-		mta_relay(m, env, domain, addrs, n, fd, out);
+		mta_relay(m, env, domain, idx, addrs, n, fd, out);
 	for (i = 0; i < n; i++) {
 		deliver_apply(m, env, &env->rcpts[idx[i]], &out[i], local ? "local" : domain);
 		*remote_sent |= !local && out[i].status == DSN_OK;
@@ -249,25 +249,35 @@ static void deliver_finish(struct mta *m, struct queue_env *env, bool remote_sen
 		msg_warnx("id=%s envelope not updated: %s", env->id, d.text);
 }
 
+/* how long a worker waits for a queue command that holds a message's lock
+ * (the commands hold it for one envelope rewrite) */
+#define MTA_LOCK_WAIT_MS 10000
+
 void mta_deliver_message(struct mta *m, const char *id)
 {
 	struct queue_env env;
 	struct dsn d;
 	int fd;
 
-	if (queue_load(m->queue, id, &env, &d) < 0) {
+	/* locked from reading the envelope to writing the results: a queue
+	 * command (hold, bounce) waits, then sees what this run did */
+	if ((fd = queue_lock(m->queue, id, MTA_LOCK_WAIT_MS, &d)) < 0) {
 		if (errno != ENOENT)	/* else removed meanwhile (delete, a worker) */
-			msg_warnx("id=%s cannot be read: %s", id, d.text);
+			msg_warnx("id=%s cannot be locked: %s", id, d.text);
 		return;
 	}
-	fd = env.held ? -1 : queue_data_fd(m->queue, id, &d);
-	if (fd >= 0) {
+	if (queue_load(m->queue, id, &env, &d) < 0) {
+		if (errno != ENOENT)
+			msg_warnx("id=%s cannot be read: %s", id, d.text);
+		close(fd);
+		return;
+	}
+	if (!env.held) {
 		bool remote_sent = false;
 		if (!deliver_loop(m, &env, fd))
 			remote_sent = deliver_all(m, &env, fd);
-		close(fd);
 		deliver_finish(m, &env, remote_sent);
-	} else if (!env.held)
-		msg_warnx("id=%s data cannot be read: %s", id, d.text);
+	}
+	close(fd);
 	queue_env_free(&env);
 }

@@ -86,10 +86,11 @@ void mta_deliver_message(struct mta *m, const char *id);
 
 /* relay.c */
 /* mta_relay - remote recipients of one domain, by the relayhost or the
- * domain's MX hosts; one outcome per recipient in out */
+ * domain's MX hosts; rcpts[k] is env->rcpts[idx[k]]; one outcome per
+ * recipient in out */
 struct queue_env;
-void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, char **rcpts,
-	       size_t n, int fd, struct dsn *out);
+void mta_relay(struct mta *m, const struct queue_env *env, const char *domain,
+	       const size_t *idx, char **rcpts, size_t n, int fd, struct dsn *out);
 
 /* lmtpc.c */
 /* lmtpc_deliver - id names the delivery (XDELIVERY=, when the server

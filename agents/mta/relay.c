@@ -123,15 +123,29 @@ static void relay_mx(struct mta *m, const struct smtpc_opts *o, const struct que
 	dns_mx_free(mx, nmx);
 }
 
-void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, char **rcpts,
-	       size_t n, int fd, struct dsn *out)
+void mta_relay(struct mta *m, const struct queue_env *env, const char *domain,
+	       const size_t *idx, char **rcpts, size_t n, int fd, struct dsn *out)
 {
 	const char *relayhost = conf_get(m->conf, "mta", NULL, "relayhost");
 	struct smtpc_opts o;
+	struct smtpc_params params;
 	struct dsn session;
 	char *password, *host, port[16];
+	unsigned *notify = xcalloc(n + 1, sizeof(*notify));
+	char **orcpt = xcalloc(n + 1, sizeof(*orcpt));
+	size_t k;
 
 	relay_opts(m, relayhost != NULL, &o, &password);
+	/* what the client asked of DSNs goes on with the message (RFC 3461 4) */
+	for (k = 0; k < n; k++) {
+		notify[k] = env->rcpts[idx[k]].notify;
+		orcpt[k] = env->rcpts[idx[k]].orcpt;
+	}
+	params.envid = env->envid;
+	params.ret = env->envid || env->ret_full ? (env->ret_full ? 1 : 2) : 0;
+	params.notify = notify;
+	params.orcpt = orcpt;
+	o.params = &params;
 	if (relayhost) {
 		relay_split(relayhost, &host, port, sizeof(port),
 			    o.tls == SMTPC_TLS_IMPLICIT ? "465" : "25");
@@ -144,4 +158,6 @@ void mta_relay(struct mta *m, const struct queue_env *env, const char *domain, c
 	free(password);
 	tls_client_free(o.tls_verify);
 	tls_client_free(o.tls_any);
+	free(notify);
+	free(orcpt);
 }

@@ -208,6 +208,22 @@ id=$(awk 'NR==1 {print $1}' "$T/queue.out")
 prog poczta-mta -c "$CONF" hold "$id"
 prog poczta-mta -c "$CONF" queue >"$T/queue.out" 2>&1
 check "hold marks it held" grep -q '(held)' "$T/queue.out"
+# A queue command waits for a delivery under way (which holds the message's
+# lock from reading its envelope to writing the results), then gives up.
+qf=$T/sb/data/queue/msg/$id
+flock "$qf" sleep 9 & lk=$!
+sleep 0.3
+prog poczta-mta -c "$CONF" release "$id" 2>"$T/err"
+check_eq "release of a message being delivered: exit 75" 75 $?
+check "... saying it is being delivered" grep -q "$id: being delivered now" "$T/err"
+kill "$lk" 2>/dev/null; wait "$lk" 2>/dev/null
+prog poczta-mta -c "$CONF" queue >"$T/queue.out" 2>&1
+check "... and changing nothing" grep -q '(held)' "$T/queue.out"
+flock "$qf" sleep 1 & lk=$!
+sleep 0.3
+prog poczta-mta -c "$CONF" hold "$id" 2>"$T/err"
+check_eq "a command waits for a short delivery to end" 0 $?
+wait "$lk" 2>/dev/null
 "$BIN/poczta-ctl" -c "$CONF" up >/dev/null 2>&1
 nb=$(ls "$B/new" | wc -l)
 sleep 1.5

@@ -22,4 +22,16 @@ case $out in
 *"expected 0 to"*) ok "poczta-ctl speaks English without a catalogue" ;;
 *) not_ok "poczta-ctl speaks English without a catalogue: $out" ;;
 esac
+
+# A translated table lines up: columns are counted in characters on the
+# screen, not in bytes (Cyrillic letters take two bytes each).
+"$BIN/poczta-ctl" init --port-base "$(free_port_base)" "$T/sb" >/dev/null 2>&1
+POCZTA_LOCALEDIR="$top/po/build" LANGUAGE=ru LC_ALL=C.UTF-8 \
+	"$BIN/poczta-ctl" -c "$T/sb/poczta.conf" status >"$T/status" 2>&1
+check "poczta-ctl status speaks Russian" grep -q "РОЛЬ" "$T/status"
+check_eq "the Russian status table's columns line up" "True" "$(python3 -c '
+import sys
+head, row = open(sys.argv[1], encoding="utf-8").read().split("\n")[:2]
+print(head.index("РОЛЬ") == row.index("MDA") and head.index("АДРЕС") == row.index("127."))
+' "$T/status")"
 done_testing

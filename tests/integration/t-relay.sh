@@ -261,4 +261,29 @@ check_eq "... TLS came before the first command" "TLS EHLO" \
 	"$(grep -v -e '^TLS-FAILED' -e '^CLOSED' "$T/h.log" | head -n 2 | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 stop "$HPID"
 
+# DSN (RFC 3461) passed on to a server that offers it, and only then;
+# SMTPUTF8 (RFC 6531) asked for when an address needs it, and a server
+# without it refused for good before MAIL (no downgrading).
+hostile --dsn --smtputf8
+send --envid 'QQ+2B314' --ret hdrs --notify 6 --orcpt 127.0.0.1 "$PORT" a@poczta.test r+x@b.test
+check_eq "DSN: delivered" "ok 2.0.0" "$(result r+x@b.test)"
+check_eq "DSN: MAIL carries RET and ENVID as they came" \
+	"MAIL FROM:<a@poczta.test> RET=HDRS ENVID=QQ+2B314" "$(grep '^MAIL' "$T/h.log" | sed 's/ SIZE=[0-9]*//')"
+check_eq "DSN: RCPT carries NOTIFY and ORCPT in xtext" \
+	"RCPT TO:<r+x@b.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;r+2Bx@b.test" "$(grep '^RCPT' "$T/h.log")"
+send 127.0.0.1 "$PORT" zażółć@poczta.test r@b.test
+check_eq "SMTPUTF8 offered: a UTF-8 sender goes out" "ok 2.0.0" "$(result r@b.test)"
+check "... with MAIL's SMTPUTF8 parameter" grep -q '^MAIL FROM:<zażółć@poczta.test> SIZE=[0-9]* SMTPUTF8$' "$T/h.log"
+stop "$HPID"
+hostile
+send --envid QQ1 --ret full --notify 2 --orcpt 127.0.0.1 "$PORT" a@poczta.test r@b.test
+check_eq "no DSN offered: no DSN parameters sent" "MAIL FROM:<a@poczta.test>|RCPT TO:<r@b.test>" \
+	"$(grep -e '^MAIL' -e '^RCPT' "$T/h.log" | sed 's/ SIZE=[0-9]*//' | tr '\n' '|' | sed 's/|$//')"
+nmail=$(logged '^MAIL')
+send 127.0.0.1 "$PORT" a@poczta.test 'ręka@b.test' r@b.test
+check_eq "no SMTPUTF8 offered: a UTF-8 recipient is refused for good" "permfail 5.6.7" "$(result 'ręka@b.test')"
+check_eq "... and so is the message to the others" "permfail 5.6.7" "$(result r@b.test)"
+check_eq "... before any MAIL was sent" "$nmail" "$(logged '^MAIL')"
+stop "$HPID"
+
 done_testing

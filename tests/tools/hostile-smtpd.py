@@ -14,6 +14,7 @@ It speaks enough ESMTP to take a message, and misbehaves on request:
                   from the first byte (port 465 style)
   --no-starttls   do not offer STARTTLS even with a certificate
   --no-pipelining, --no-esmtp
+  --dsn, --smtputf8  announce DSN (RFC 3461), SMTPUTF8 (RFC 6531)
   --auth USER:PASS  offer AUTH PLAIN LOGIN and check the credentials
   --reject ADDR   550 5.1.1 to RCPT TO:<ADDR>; --tempreject ADDR: 450 4.2.1
   --reject-mail ADDR  553 5.7.1 to MAIL FROM:<ADDR>
@@ -84,6 +85,10 @@ class Session:
         if not a.no_pipelining:
             lines.append("PIPELINING")
         lines += ["SIZE 10000000", "8BITMIME", "ENHANCEDSTATUSCODES"]
+        if a.dsn:
+            lines.append("DSN")
+        if a.smtputf8:
+            lines.append("SMTPUTF8")
         if a.cert and not a.implicit and not a.no_starttls and not self.tls:
             lines.append("STARTTLS")
         if a.auth:
@@ -220,6 +225,8 @@ def main():
     p.add_argument("--no-starttls", action="store_true")
     p.add_argument("--no-pipelining", action="store_true")
     p.add_argument("--no-esmtp", action="store_true")
+    p.add_argument("--dsn", action="store_true")
+    p.add_argument("--smtputf8", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--tempreject", action="append", default=[])

@@ -2,7 +2,11 @@
  *
  *   smtpc-send [--tls none|may|starttls|implicit] [--ca FILE] [--pin FP]
  *              [--auth USER PASS] [--helo NAME] [--timeout MS] [--trace]
+ *              [--envid XTEXT] [--ret full|hdrs] [--notify BITS] [--orcpt]
  *              HOST PORT SENDER RCPT... < message
+ *
+ * --notify BITS gives every recipient those NOTIFY bits (lib/queue.h's);
+ * --orcpt gives each one ORCPT=rfc822;ITS-ADDRESS.
  *
  * Prints one line per recipient, "RCPT status code text", then
  * "session status code text"; exits 0 when smtpc_send returned 0, 1 when it
@@ -76,11 +80,14 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct smtpc_opts o = { "client.poczta.test", SMTPC_TLS_NONE, NULL, NULL, NULL, NULL, 0 };
+	struct smtpc_opts o = { "client.poczta.test", SMTPC_TLS_NONE, NULL, NULL, NULL, NULL, 0, NULL };
+	struct smtpc_params params = { NULL, 0, NULL, NULL };
 	const char *ca = NULL, *pin = NULL;
 	struct dsn *per, session;
-	int i = 1, fd, rc;
+	int i = 1, fd, rc, notify = 0, orcpt = 0;
 	size_t k, n;
+	unsigned *notifies = NULL;
+	char **orcpts = NULL;
 
 	msg_init("smtpc-send", "MTA");
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -99,6 +106,14 @@ int main(int argc, char **argv)
 			o.auth_pass = argv[++i];
 		} else if (strcmp(argv[i], "--trace") == 0)
 			msg_set_trace(true);
+		else if (strcmp(argv[i], "--envid") == 0 && i + 1 < argc)
+			params.envid = argv[++i];
+		else if (strcmp(argv[i], "--ret") == 0 && i + 1 < argc)
+			params.ret = strcmp(argv[++i], "full") == 0 ? 1 : 2;
+		else if (strcmp(argv[i], "--notify") == 0 && i + 1 < argc)
+			notify = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--orcpt") == 0)
+			orcpt = 1;
 		else
 			return usage();
 	}
@@ -108,12 +123,27 @@ int main(int argc, char **argv)
 		return 2;
 	n = (size_t)(argc - i - 3);
 	per = xcalloc(n, sizeof(*per));
+	notifies = xcalloc(n, sizeof(*notifies));
+	orcpts = xcalloc(n + 1, sizeof(*orcpts));
+	for (k = 0; k < n; k++) {
+		notifies[k] = (unsigned)notify;
+		if (orcpt)
+			orcpts[k] = xasprintf("rfc822;%s", argv[i + 3 + k]);
+	}
+	params.notify = notifies;
+	params.orcpt = orcpts;
+	if (params.envid || params.ret || notify || orcpt)
+		o.params = &params;
 	rc = smtpc_send(&o, argv[i], argv[i + 1], argv[i + 2], argv + i + 3, n, fd, per, &session);
 	for (k = 0; k < n; k++)
 		printf("%s %s %s %s\n", argv[i + 3 + k], dsn_status_name(per[k].status), per[k].code,
 		       per[k].text);
 	printf("session %s %s %s\n", dsn_status_name(session.status), session.code, session.text);
 	free(per);
+	free(notifies);
+	for (k = 0; k < n; k++)
+		free(orcpts[k]);
+	free(orcpts);
 	tls_client_free(o.tls_any);
 	tls_client_free(o.tls_verify);
 	if (fd != 0)

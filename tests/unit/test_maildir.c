@@ -64,6 +64,48 @@ static void test_unique_names_differ(void **state)
 	free(b);
 }
 
+/* deliver_named - a named delivery of "x"; maildir_tmp_link's result */
+static int deliver_named(const char *root, char **final)
+{
+	struct maildir_tmp t;
+	struct dsn d;
+	int rc;
+
+	assert_int_equal(maildir_tmp_open_named(&t, root, "qid1.R0123", &d), 0);
+	assert_int_equal(maildir_tmp_write(&t, "Subject: x\n\nbody\n", 18, &d), 0);
+	assert_int_equal(maildir_tmp_sync(&t, &d), 0);
+	rc = maildir_tmp_link(&t, root, NULL, final, &d);
+	maildir_tmp_close(&t);
+	return rc;
+}
+
+/* A delivery repeated after a crash (the same name) is not made again,
+ * whether its copy is still in new/ or a reader moved it to cur/ with flags. */
+static void test_named_delivery_once(void **state)
+{
+	struct dsn d;
+	char *root = xasprintf("%s/Named", scratch);
+	char *first = NULL, *again = NULL, *read, *dir;
+
+	assert_int_equal(maildir_create(root, &d), 0);
+	assert_int_equal(deliver_named(root, &first), 0);
+	assert_int_equal(deliver_named(root, &again), 1);
+	assert_string_equal(first, again);
+	free(again);
+	again = NULL;
+	read = xasprintf("%s/cur/%s:2,RS", root, strrchr(first, '/') + 1);
+	assert_int_equal(rename(first, read), 0);
+	assert_int_equal(deliver_named(root, &again), 1);
+	assert_string_equal(again, read);
+	dir = xasprintf("%s/new", root);
+	assert_int_equal(count_dir(dir, NULL), 0);	/* not delivered a second time */
+	free(dir);
+	free(again);
+	free(read);
+	free(first);
+	free(root);
+}
+
 static void test_deliver_into_new_and_cur(void **state)
 {
 	struct maildir_tmp t;
@@ -179,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique_names_differ),
 		cmocka_unit_test(test_deliver_into_new_and_cur),
+		cmocka_unit_test(test_named_delivery_once),
 		cmocka_unit_test(test_folder_paths),
 		cmocka_unit_test(test_folder_names_refused),
 		cmocka_unit_test(test_flags),

@@ -282,6 +282,29 @@ static void test_reply_shape(void **state)
 	buf_free(&out);
 }
 
+/* utf8_rcpt - a rcpt hook refusing with translated (UTF-8) text */
+static void utf8_rcpt(void *ctx, const char *s, const char *p, struct dsn *out)
+{
+	dsn_set(out, DSN_TEMPFAIL, "4.3.0", "b\xc5\x82\xc4\x85" "d kolejki");
+}
+
+/* Reply text is US-ASCII (RFC 5321 4.2) whatever a hook says, unless the
+ * transaction is SMTPUTF8: a translated message is not sent as UTF-8. */
+static void test_reply_ascii(void **state)
+{
+	struct smtpd_hooks h = { .rcpt = utf8_rcpt };
+	struct smtpd *s = smtpd_new(SMTPD_SMTP, "mx.test", NULL, &h);
+	struct buf out = BUF_INIT;
+
+	feed(s, "EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "451 4.3.0 b????d kolejki\r\n"));
+	buf_reset(&out);
+	feed(s, "RSET\r\nMAIL FROM:<a@b> SMTPUTF8\r\nRCPT TO:<c@d>\r\n", &out);
+	assert_non_null(strstr(buf_cstr(&out), "451 4.3.0 b\xc5\x82\xc4\x85" "d kolejki\r\n"));
+	smtpd_free(s);
+	buf_free(&out);
+}
+
 /* LMTP: one reply per recipient after the dot, in RCPT order */
 static void test_lmtp_order(void **state)
 {
@@ -733,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_endless_line),
 		cmocka_unit_test(test_default_line_limit),
 		cmocka_unit_test(test_reply_shape),
+		cmocka_unit_test(test_reply_ascii),
 		cmocka_unit_test(test_lmtp_order),
 		cmocka_unit_test(test_reset_calls),
 		cmocka_unit_test(test_null_hooks),
