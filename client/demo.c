@@ -2,7 +2,9 @@
  * temporary directory, filled with generated mail and indexed (poczta-ctl
  * reindex), its local stack started (up) for the client's session and
  * stopped (down) when the client ends. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -97,10 +99,40 @@ static int demo_fill(const char *dir, const char *ctl, const char *conf, const c
 	return r;
 }
 
+/* demo_client - the client in a child process, so that the stack is
+ * stopped however the client ends; its exit status */
+static int demo_client(const char *conf)
+{
+	struct sigaction ign, old_int, old_quit;
+	pid_t pid;
+	int status = 0;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		_exit(main_client(conf));
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (pid < 0)
+		return EX_OSERR;
+	if (WIFSIGNALED(status))
+		fprintf(stderr, _("poczta: the client ended by signal %d\n"), WTERMSIG(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE;
+}
+
 int demo_run(const char *argv0)
 {
-	char dir[] = "/tmp/poczta-demo.XXXXXX", base[16];
-	char *ctl = progpath_find("poczta-ctl"), *conf, *log;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/poczta-demo.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	char *ctl = progpath_find("poczta-ctl"), *conf, *log, base[16];
 	int r = EX_SOFTWARE, port = demo_port_base();
 
 	(void)argv0;
@@ -108,6 +140,7 @@ int demo_run(const char *argv0)
 		fprintf(stderr, _("poczta: cannot make the demo: %s\n"),
 			ctl == NULL ? _("poczta-ctl not found") : _("no temporary directory or ports"));
 		free(ctl);
+		free(dir);
 		return EX_UNAVAILABLE;
 	}
 	snprintf(base, sizeof(base), "%d", port);
@@ -123,7 +156,7 @@ int demo_run(const char *argv0)
 		fprintf(stderr, _("poczta: the demo could not be set up; see %s\n"), log);
 	} else {
 		setenv("POCZTA_CONFIG", conf, 1);
-		r = main_client(conf);
+		r = demo_client(conf);
 	}
 	demo_ctl(ctl, log, (char *const[]){ "poczta-ctl", "-c", conf, "down", NULL });
 	printf(_("poczta: the demo's stack is stopped; the sandbox stays in %s\n"
@@ -131,5 +164,6 @@ int demo_run(const char *argv0)
 	free(conf);
 	free(log);
 	free(ctl);
+	free(dir);
 	return r;
 }
