@@ -115,7 +115,7 @@ static int demo_client(const char *conf)
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		_exit(main_client(conf));
+		exit(main_client(conf));	/* atexit handlers run: the leak checker */
 	}
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

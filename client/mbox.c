@@ -15,6 +15,7 @@
 struct mbox_db {
 	notmuch_database_t *nm;
 	char *root;
+	unsigned long revision;	/* notmuch's lastmod when last refreshed */
 };
 
 /* mbox_nm_open - open root's database in mode without any notmuch
@@ -47,6 +48,7 @@ struct mbox_db *mbox_db_open(const char *root, struct buf *err)
 	db = xcalloc(1, sizeof(*db));
 	db->nm = nm;
 	db->root = xstrdup(root);
+	mbox_db_refresh(db);
 	return db;
 }
 
@@ -64,9 +66,17 @@ const char *mbox_db_root(const struct mbox_db *db)
 	return db->root;
 }
 
-void mbox_db_refresh(struct mbox_db *db)
+bool mbox_db_refresh(struct mbox_db *db)
 {
+	const char *uuid;
+	unsigned long rev;
+
 	notmuch_database_reopen(db->nm, NOTMUCH_DATABASE_MODE_READ_ONLY);
+	rev = notmuch_database_get_revision(db->nm, &uuid);
+	if (rev == db->revision)
+		return false;
+	db->revision = rev;
+	return true;
 }
 
 static void mbox_entry_free(struct mbox_entry *e)

@@ -46,8 +46,9 @@ struct mbox_db *mbox_db_open(const char *root, struct buf *err);
 void mbox_db_close(struct mbox_db *db);
 const char *mbox_db_root(const struct mbox_db *db);
 /* mbox_db_refresh - see what was indexed or tagged since it was opened;
- * lists made before must be reloaded (mbox_list_reload) */
-void mbox_db_refresh(struct mbox_db *db);
+ * lists made before must be reloaded (mbox_list_reload).  Returns whether
+ * the database changed since the last refresh (its revision). */
+bool mbox_db_refresh(struct mbox_db *db);
 
 /* mbox_list_new - a list of query's threads or messages (MBOX_THREAD: the
  * messages of the thread whose id is query, in reply order); nothing is

@@ -12,6 +12,8 @@
 #include "ui.h"
 #include "xalloc.h"
 
+#define UI_IDLE_MS 5000		/* how often new mail is looked for */
+
 void ui_put(int y, int x, const char *text, int cols, int pair, int attrs)
 {
 	struct buf b = BUF_INIT;
@@ -199,6 +201,19 @@ static void ui_dispatch(struct ui *u, int key)
 		ui_message(u, _("Key is not bound; ? shows the keys."));
 }
 
+/* ui_idle - no key for a while: show mail indexed or tagged meanwhile
+ * (by delivery, or an IMAP client through the Maildir flags) */
+static void ui_idle(struct ui *u)
+{
+	struct ui_index *ix;
+
+	if (!mbox_db_refresh(u->db))
+		return;
+	for (ix = u->ix; ix; ix = ix->prev)
+		mbox_list_reload(ix->list);
+	sidebar_count(&u->sb, u->db);
+}
+
 int ui_run(struct client_config *cfg)
 {
 	struct ui u;
@@ -226,11 +241,14 @@ int ui_run(struct client_config *cfg)
 	sidebar_count(&u.sb, u.db);
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
+	timeout(UI_IDLE_MS);
 	while (!u.quit && u.ix) {
 		ui_draw(&u);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
+		else
+			ui_idle(&u);
 	}
 	endwin();
 	ui_pager_close(&u);

@@ -298,6 +298,13 @@ void ui_pager_key(struct ui *u, int action)
 		pg->attachments = true;
 		pg->acur = 0;
 		break;
+	case ACT_DELETE:	/* the message shown is the index's current one */
+	case ACT_UNDELETE:
+	case ACT_FLAG:
+	case ACT_TOGGLE_UNREAD:
+	case ACT_TAG:
+		ui_index_key(u, action);
+		break;
 	default: ui_message(u, _("That key does nothing in the pager; q goes back."));
 	}
 }

@@ -51,7 +51,12 @@ check "the sidebar lists INBOX and the folders" sh -c "screen_out=\$(tmux -L $SO
 check "encoded subjects are shown decoded" wait_for "Kräftskiva på fredag"
 check "a thread shows its message count" wait_for "(  3) Spotkanie w środę"
 
-keys j j Enter
+# mail delivered through the demo's stack shows up while the client is open
+port=$(sed -n 's/^listen = 127.0.0.1://p' "$box/poczta.conf")
+swaks --server "127.0.0.1:$port" --from a@example.org --to user@poczta.test \
+	--header 'Subject: =?UTF-8?B?xYJhZG5hIHBvZ29kYQ==?=' --body 'new' >"$T/swaks.out" 2>&1
+check "new mail delivered by the stack appears in the open index" wait_for "ładna pogoda" 30
+keys Home j j j Enter
 check "Enter on a thread lists its messages" wait_for "poczta: Spotkanie w środę  [3]"
 check "replies are indented under their parent" wait_for "└> Re: Spotkanie w środę"
 keys Enter
@@ -98,7 +103,7 @@ check "reading marked the message read" sh -c "ls '$box'/mail/user/cur | grep -q
 
 keys q
 wait_for "poczta: tag:inbox" >/dev/null
-keys Home j j
+keys Home j j j
 check "before the resize the sidebar is 24 columns wide" eventually bar_at 23
 tm resize-window -t demo -x 60 -y 20
 check "the sidebar narrows to a third of 60 columns" eventually bar_at 19
