@@ -75,8 +75,8 @@ char *ui_prompt(struct ui *u, const char *question, const char *initial)
 	int k, qw = text_width(question);
 	char out[2048];
 
-	if (initial)
-		n = mbstowcs(line, initial, 511) == (size_t)-1 ? 0 : mbstowcs(line, initial, 511);
+	if (initial && (n = mbstowcs(line, initial, 511)) == (size_t)-1)
+		n = 0;
 	curs_set(1);
 	for (;;) {
 		size_t skip = 0;

@@ -74,9 +74,8 @@ set sort_aux=last-date-received
 set sort_re=no
 set mark_old=no
 set nm_default_url="notmuch://$root"
-set nm_config_file="$W/notmuch-config"
 EOF2
-	printf '[database]\npath=%s\n' "$root" >"$W/notmuch-config"
+	printf '[database]\npath=%s\n' "$root" >"$HOME/.notmuch-config"
 	rm -rf "$W/hcache"
 	first_screen "poczta ($n)" "$last" "$top/bin/poczta" -c "$W/sb/poczta.conf"
 	# NeoMutt's status line shows the count once the mailbox is read
@@ -86,7 +85,7 @@ EOF2
 		-f "notmuch://$root?query=*"
 	p=$(cat "$W/t.poczta ($n)")
 	for peer in "neomutt warm cache ($n)" "neomutt notmuch ($n)"; do
-		[ -f "$W/t.$peer" ] && printf '%-34s %9.1fx\n' "poczta faster than $peer" \
+		[ -f "$W/t.$peer" ] && printf '%-46s %6.1fx\n' "poczta faster than $peer" \
 			"$(echo "$(cat "$W/t.$peer") / $p" | bc -l)"
 	done
 done
