@@ -239,6 +239,10 @@ static void demo_fillers(struct demo_ctx *c)
 		buf_printf(b, "Content-Type: text/plain; charset=us-ascii\n\n"
 			   "Message %d of the demo.\n\nLine two of the body.\n", i + 1);
 	}
+	b = demo_start(c, NULL, "", "=?UTF-8?B?5bGx55Sw5aSq6YOO?= <yamada@example.jp>",
+		       "=?UTF-8?B?5pel5pys6Kqe44Go57W15paH5a2X8J+YgCB3aWRl?=", 20, 201, 0, 0);
+	buf_puts(b, "Content-Type: text/plain; charset=utf-8\n\n"
+		 "Wide characters take two columns: 日本語, 😀.\n");
 	b = demo_start(c, "Zażółć", "", "Jan Kowalski <jan@example.pl>",
 		       "A folder with a Polish name", 1, 200, 0, 0);
 	buf_puts(b, "Content-Type: text/plain; charset=utf-8\n\nIn the folder Zażółć.\n");

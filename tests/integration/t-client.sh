@@ -50,6 +50,19 @@ check "the stack is up while the client runs" sh -c "'$BIN/poczta-ctl' -c '$box/
 check "the sidebar lists INBOX and the folders" sh -c "screen_out=\$(tmux -L $SOCK capture-pane -p -t demo); echo \"\$screen_out\" | grep -q '^INBOX ' && echo \"\$screen_out\" | grep -q '^Zażółć'"
 check "encoded subjects are shown decoded" wait_for "Kräftskiva på fredag"
 check "a thread shows its message count" wait_for "(  3) Spotkanie w środę"
+check "a subject with CJK and emoji is shown" wait_for "日本語と絵文字😀 wide"
+# the subject column lines up whatever the widths before it (wcwidth):
+# 山田太郎 takes 8 columns, the emoji 2
+screen | python3 -c '
+import sys, unicodedata
+def col(line, text):
+    i = line.index(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i])
+rows = sys.stdin.read().splitlines()
+a = [r for r in rows if "日本語と絵文字" in r][0]
+b = [r for r in rows if "Kräftskiva" in r][0]
+sys.exit(col(a, "日本語と絵文字") != col(b, "Kräftskiva"))' >"$T/cols.out" 2>&1
+check_eq "wide characters keep the subject column in line" 0 $?
 
 # mail delivered through the demo's stack shows up while the client is open
 port=$(sed -n 's/^listen = 127.0.0.1://p' "$box/poczta.conf")
