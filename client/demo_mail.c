@@ -146,7 +146,9 @@ static const char demo_ru[] =
 	"Встреча в пятницу в 15:00.\n\n-- \nИван Петров\n";
 static const char demo_sv[] =
 	"Hej Anna!\n\nFlygande bäckasiner söka hwila på mjuka tuvor.\n"
-	"Välkommen på kräftskiva på fredag, ta med snaps och sångbok.\n\nMvh\nÅsa\n";
+	"Välkommen på kräftskiva på fredag, ta med snaps och sångbok.\n\n"
+	"Det här är en lång rad som inte är flödande text, och som därför bryts av "
+	"läsaren när den inte ryms i fönstret: hela vägen till slutet.\n\nMvh\nÅsa\n";
 
 /* demo_threads - three conversations in three languages and charsets */
 static void demo_threads(struct demo_ctx *c)

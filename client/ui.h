@@ -26,7 +26,12 @@ struct ui_pager {
 	char *file;		/* the message's file */
 	char *data;		/* its bytes, for saving parts */
 	size_t len;
-	size_t top;
+	struct ui_row {
+		size_t line;	/* an index into mv->lines */
+		size_t off;	/* where in its text the row starts */
+	} *rows;		/* the lines wrapped to the screen's width */
+	size_t nrows;
+	size_t top;		/* the first row shown */
 	char *find;		/* the last text searched for, or NULL */
 	bool attachments;	/* the attachment list is shown */
 	size_t acur;		/* its cursor, an index into mv->parts */

@@ -28,6 +28,43 @@ static struct mimeview_opts ui_pager_opts(const struct ui *u)
 	return o;
 }
 
+/* ui_pager_rows - split the lines into screen rows of u->cols columns, so a
+ * long line is wrapped rather than cut (wide characters never split) */
+static void ui_pager_rows(struct ui *u)
+{
+	struct ui_pager *pg = u->pg;
+	size_t i, off, cap = pg->mv->nlines + 16;
+	const char *t;
+
+	free(pg->rows);
+	pg->rows = xreallocarray(NULL, cap, sizeof(*pg->rows));
+	pg->nrows = 0;
+	for (i = 0; i < pg->mv->nlines; i++) {
+		t = pg->mv->lines[i].text;
+		off = 0;
+		do {
+			if (pg->nrows == cap) {
+				cap *= 2;
+				pg->rows = xreallocarray(pg->rows, cap, sizeof(*pg->rows));
+			}
+			pg->rows[pg->nrows].line = i;
+			pg->rows[pg->nrows++].off = off;
+			off = (size_t)(text_skip(t + off, u->cols > 0 ? u->cols : 1) - t);
+		} while (t[off] != '\0');
+	}
+}
+
+/* ui_pager_row_of - the first row of line */
+static size_t ui_pager_row_of(const struct ui_pager *pg, size_t line)
+{
+	size_t i;
+
+	for (i = 0; i < pg->nrows; i++)
+		if (pg->rows[i].line >= line)
+			return i;
+	return pg->nrows ? pg->nrows - 1 : 0;
+}
+
 bool ui_pager_open(struct ui *u, const char *file)
 {
 	struct mimeview_opts o = ui_pager_opts(u);
@@ -42,6 +79,7 @@ bool ui_pager_open(struct ui *u, const char *file)
 	pg->mv = mimeview_parse(pg->data, pg->len, &o);
 	pg->file = xstrdup(file);
 	u->pg = pg;
+	ui_pager_rows(u);
 	return true;
 }
 
@@ -55,6 +93,7 @@ void ui_pager_close(struct ui *u)
 	free(pg->data);
 	free(pg->file);
 	free(pg->find);
+	free(pg->rows);
 	free(pg);
 	u->pg = NULL;
 }
@@ -63,14 +102,14 @@ void ui_pager_relayout(struct ui *u)
 {
 	struct ui_pager *pg = u->pg;
 	struct mimeview_opts o = ui_pager_opts(u);
-	size_t old = pg->mv->nlines, top = pg->top;
+	size_t old = pg->mv->nlines, line = pg->nrows ? pg->rows[pg->top].line : 0;
 
 	mimeview_free(pg->mv);
 	pg->mv = mimeview_parse(pg->data, pg->len, &o);
 	/* re-wrapped lines move: keep the same share of the message above */
-	pg->top = old ? (size_t)((double)top * (double)pg->mv->nlines / (double)old) : 0;
-	if (pg->top >= pg->mv->nlines)
-		pg->top = pg->mv->nlines ? pg->mv->nlines - 1 : 0;
+	line = old ? (size_t)((double)line * (double)pg->mv->nlines / (double)old) : 0;
+	ui_pager_rows(u);
+	pg->top = ui_pager_row_of(pg, line);
 }
 
 static int ui_pager_pair(const struct mimeview_line *l)
@@ -119,13 +158,13 @@ void ui_pager_draw(struct ui *u)
 		return;
 	}
 	buf_printf(&b, "poczta: %s  (%zu/%zu)  %s", mv->subject ? mv->subject : "",
-		   mv->nlines ? pg->top + 1 : 0, mv->nlines,
+		   pg->nrows ? pg->rows[pg->top].line + 1 : 0, mv->nlines,
 		   _("q:index  v:attachments  /:find  ?:help"));
 	ui_put(0, 0, buf_cstr(&b), u->cols, COL_STATUS + 1, A_BOLD);
-	for (i = pg->top, y = 1; i < mv->nlines && y <= page; i++, y++) {
-		const struct mimeview_line *l = &mv->lines[i];
+	for (i = pg->top, y = 1; i < pg->nrows && y <= page; i++, y++) {
+		const struct mimeview_line *l = &mv->lines[pg->rows[i].line];
 		bool hit = pg->find && strstr(l->text, pg->find);
-		ui_put(y, 0, l->text, u->cols, ui_pager_pair(l),
+		ui_put(y, 0, l->text + pg->rows[i].off, u->cols, ui_pager_pair(l),
 		       (l->kind == MV_HEADER ? A_BOLD : A_NORMAL) | (hit ? A_REVERSE : A_NORMAL));
 	}
 	buf_free(&b);
@@ -135,14 +174,14 @@ void ui_pager_draw(struct ui *u)
 static void ui_pager_find(struct ui *u, int dir)
 {
 	struct ui_pager *pg = u->pg;
-	size_t i = pg->top;
+	size_t i = pg->nrows ? pg->rows[pg->top].line : 0;
 
 	if (pg->find == NULL)
 		return;
 	while (dir > 0 ? i + 1 < pg->mv->nlines : i > 0) {
 		i = dir > 0 ? i + 1 : i - 1;
 		if (strstr(pg->mv->lines[i].text, pg->find)) {
-			pg->top = i;
+			pg->top = ui_pager_row_of(pg, i);
 			return;
 		}
 	}
@@ -153,7 +192,7 @@ static void ui_pager_find(struct ui *u, int dir)
 static void ui_pager_scroll(struct ui *u, long delta)
 {
 	struct ui_pager *pg = u->pg;
-	long top = (long)pg->top + delta, last = (long)pg->mv->nlines - ui_page(u);
+	long top = (long)pg->top + delta, last = (long)pg->nrows - ui_page(u);
 
 	if (top > last)
 		top = last;
@@ -276,7 +315,7 @@ void ui_pager_key(struct ui *u, int action)
 	case ACT_PAGE_DOWN: ui_pager_scroll(u, page); break;
 	case ACT_PAGE_UP: ui_pager_scroll(u, -page); break;
 	case ACT_FIRST: pg->top = 0; break;
-	case ACT_LAST: ui_pager_scroll(u, (long)pg->mv->nlines); break;
+	case ACT_LAST: ui_pager_scroll(u, (long)pg->nrows); break;
 	case ACT_BACK: ui_pager_close(u); break;
 	case ACT_SEARCH:
 		q = ui_prompt(u, _("Find: "), pg->find);
@@ -284,8 +323,8 @@ void ui_pager_key(struct ui *u, int action)
 			free(pg->find);
 			pg->find = q;
 			q = NULL;
-			if (pg->top >= pg->mv->nlines ||
-			    !strstr(pg->mv->lines[pg->top].text, pg->find))
+			if (pg->top >= pg->nrows ||
+			    !strstr(pg->mv->lines[pg->rows[pg->top].line].text, pg->find))
 				ui_pager_find(u, 1);
 		}
 		free(q);

@@ -85,6 +85,12 @@ check "the search lists the Russian thread" wait_for "Привет из Моск
 keys Enter Enter
 check "the pager decodes Russian in KOI8-R" wait_for "Съешь же ещё этих мягких французских булок"
 keys q q q
+keys / "subject:Kräftskiva" Enter
+wait_for "poczta: subject:Kräftskiva" >/dev/null
+keys Enter Enter
+check "the pager decodes Swedish in ISO-8859-1" wait_for "Flygande bäckasiner söka hwila på mjuka tuvor."
+check "a line longer than the screen is wrapped, not cut" wait_for "hela vägen till slutet."
+keys q q q
 
 keys c
 keys "subject:Faktura" Enter
