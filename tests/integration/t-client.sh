@@ -9,6 +9,7 @@
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 [ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
 SOCK=poczta-test-$$
+export TMUX_TMPDIR="$T"	# its socket goes with the test's directory
 tm () { tmux -L "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; for c in "$T"/poczta-demo.*/poczta.conf; do
 	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT

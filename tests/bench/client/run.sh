@@ -14,7 +14,8 @@ for p in neomutt tmux python3; do
 done
 W=$(mktemp -d /tmp/poczta-bench-client.XXXXXX)
 SOCK=poczta-bench-$$
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$W"' EXIT
+export TMUX_TMPDIR="$W"
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$W"' EXIT
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$W/home
 mkdir -p "$HOME"
 
