@@ -11,6 +11,7 @@ void dsn_set(struct dsn *d, enum dsn_status status, const char *code, const char
 	va_list ap;
 
 	d->status = status;
+	d->reply = 0;
 	snprintf(d->code, sizeof(d->code), "%s", code);
 	va_start(ap, fmt);
 	vsnprintf(d->text, sizeof(d->text), fmt, ap);
@@ -22,6 +23,7 @@ void dsn_ok(struct dsn *d, const char *fmt, ...)
 	va_list ap;
 
 	d->status = DSN_OK;
+	d->reply = 0;
 	snprintf(d->code, sizeof(d->code), "2.0.0");
 	va_start(ap, fmt);
 	vsnprintf(d->text, sizeof(d->text), fmt, ap);
@@ -60,6 +62,7 @@ void dsn_from_errno(struct dsn *d, int err, const char *fmt, ...)
 		break;
 	}
 	d->status = st;
+	d->reply = 0;
 	snprintf(d->code, sizeof(d->code), "%s", code);
 	va_start(ap, fmt);
 	vsnprintf(d->text, sizeof(d->text), fmt, ap);
@@ -89,6 +92,8 @@ int dsn_sysexits(const struct dsn *d)
 
 int dsn_smtp_code(const struct dsn *d)
 {
+	if (d->reply >= 200 && d->reply < 600 && d->code[0] == '0' + d->reply / 100)
+		return d->reply;
 	switch (d->status) {
 	case DSN_OK:
 		return 250;

@@ -10,6 +10,10 @@ struct dsn {
 	enum dsn_status status;
 	char code[16];		/* "2.0.0", "4.3.0", "5.1.1" */
 	char text[512];
+	int reply;		/* the SMTP reply code when the usual one (from
+				 * code, dsn_smtp_code) is not right, e.g. 553
+				 * for a sender refused; 0 for the usual.  The
+				 * dsn_* setters reset it. */
 };
 
 /* dsn_set - fill in a status; code's class must agree with status */
@@ -24,7 +28,8 @@ void dsn_from_errno(struct dsn *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* dsn_sysexits - the exit status a command-line agent reports (sysexits.h) */
 int dsn_sysexits(const struct dsn *d);
-/* dsn_smtp_code - the SMTP/LMTP reply code: 250, 451/452, 550/552/554 */
+/* dsn_smtp_code - the SMTP/LMTP reply code: d->reply when set and of
+ * d's class, else 250, 451/452, 550/552/554 */
 int dsn_smtp_code(const struct dsn *d);
 const char *dsn_status_name(enum dsn_status s);
 

@@ -15,6 +15,7 @@
 #include <libetpan/libetpan.h>
 #include "buf.h"
 #include "hops.h"
+#include "mimeguard.h"
 #include "rfc5322.h"
 #include "xalloc.h"
 
@@ -275,11 +276,19 @@ int hops_parse(const char *msg, size_t len, struct hops *out)
 {
 	struct mailimf_fields *fields = NULL;
 	size_t idx = 0, hlen = rfc5322_header_end(msg, len), i, n = 0;
+	char *scan;
 	clistiter *it;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->date = (time_t)-1;
-	if (hlen == 0 || mailimf_fields_parse(msg, hlen, &idx, &fields) != MAILIMF_NO_ERROR)
+	if (hlen == 0)
+		return -1;
+	scan = mimeguard_flatten(msg, hlen);	/* the parser recurses per comment */
+	rc = mailimf_fields_parse(scan, hlen, &idx, &fields);
+	if (scan != msg)
+		free(scan);
+	if (rc != MAILIMF_NO_ERROR)
 		return -1;
 	for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
 		struct mailimf_field *f = clist_content(it);

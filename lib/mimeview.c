@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "rfc5322.h"
 #include "i18n.h"
+#include "mimeguard.h"
 #include "mimeview_int.h"
 #include "xalloc.h"
 
@@ -469,7 +470,13 @@ struct mimeview *mimeview_parse(const char *data, size_t len, const struct mimev
 	struct mimeview *mv = xcalloc(1, sizeof(*mv));
 	struct mv_out out = { 0 };
 	struct mailmime *top = NULL;
+	/* comments nested to overflow libetpan's stack made blanks: the whole
+	 * rendering reads the copy, which libetpan's tree points into */
+	const char *orig = data;
+	char *scan = mimeguard_flatten(data, len);
 	int rc;
+
+	data = scan;
 
 	out.mv = mv;
 	out.o = o ? o : &defaults;
@@ -494,5 +501,7 @@ struct mimeview *mimeview_parse(const char *data, size_t len, const struct mimev
 		mailmime_free(top);
 	}
 	mailcap_free(out.mc);
+	if (scan != orig)
+		free(scan);
 	return mv;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "fsutil.h"
 #include "i18n.h"
+#include "mimeguard.h"
 #include "mimeview_int.h"
 #include "xalloc.h"
 
@@ -65,14 +66,23 @@ bool mimeview_part_data(const char *data, size_t len, const char *id, struct buf
 {
 	struct mailmime *top = NULL, *m;
 	bool ok = false;
+	char *scan;
 
-	if (!id || !*id || mv_mime_parse(data, len, &top) <= 0)
+	if (!id || !*id)
 		return false;
+	scan = mimeguard_flatten(data, len);	/* libetpan's tree points into it */
+	if (mv_mime_parse(scan, len, &top) <= 0) {
+		if (scan != data)
+			free(scan);
+		return false;
+	}
 	m = top->mm_type == MAILMIME_MESSAGE ? find_body(top->mm_data.mm_message.mm_msg_mime, "", id)
 		: find_node(top, "1", id);
 	if (m && m->mm_type != MAILMIME_MULTIPLE)
 		ok = mv_decode(m, out);
 	mailmime_free(top);
+	if (scan != data)
+		free(scan);
 	return ok;
 }
 

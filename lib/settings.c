@@ -111,6 +111,60 @@ static const struct conf_option mta_options[] = {
 	{ NULL, 0, NULL, NULL, NULL }
 };
 
+static const struct conf_option msa_options[] = {
+	{ "listen", CONF_ENDPOINT, NULL,
+	  "where the submission server listens with STARTTLS (port 587); unset: not there", NULL },
+	{ "listen_tls", CONF_ENDPOINT, NULL,
+	  "where it listens with implicit TLS (port 465, RFC 8314); unset: not there", NULL },
+	{ "max_message_size", CONF_SIZE, "50m",
+	  "the largest message accepted (announced as SIZE)", NULL },
+	{ "max_recipients", CONF_INT, "100",
+	  "the most recipients of one message", NULL },
+	{ "max_errors", CONF_INT, "10",
+	  "bad commands in one session before it is closed with 421", NULL },
+	{ "max_auth_failures", CONF_INT, "3",
+	  "failed logins in one session before it is closed with 421", NULL },
+	{ "auth_delay_ms", CONF_INT, "1000",
+	  "a failed login is answered after this many milliseconds times the failures "
+	  "from the same client address within auth_window", NULL },
+	{ "auth_delay_max", CONF_DURATION, "30s",
+	  "the longest wait before a failed login is answered", NULL },
+	{ "auth_window", CONF_DURATION, "15m",
+	  "how long a failed login from an address is remembered", NULL },
+	{ "auth_in_clear", CONF_BOOL, "no",
+	  "offer AUTH without TLS to loopback clients (127.0.0.0/8, ::1), for tests", NULL },
+	{ "max_connections", CONF_INT, "20",
+	  "the most submission sessions served at once, per listener", NULL },
+	{ "timeout", CONF_DURATION, "5m",
+	  "how long a client may stay silent", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the SMTP dialogue line by line in the log (credentials masked)", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct conf_option maa_options[] = {
+	{ "imap_listen", CONF_ENDPOINT, NULL,
+	  "where the IMAP server listens with STARTTLS (port 143); unset: not there", NULL },
+	{ "imap_listen_tls", CONF_ENDPOINT, NULL,
+	  "where the IMAP server listens with implicit TLS (port 993); unset: not there", NULL },
+	{ "pop3_listen", CONF_ENDPOINT, NULL,
+	  "where the POP3 server listens with STLS (port 110); unset: not there", NULL },
+	{ "pop3_listen_tls", CONF_ENDPOINT, NULL,
+	  "where the POP3 server listens with implicit TLS (port 995); unset: not there", NULL },
+	{ "allow_clear_auth", CONF_BOOL, "no",
+	  "allow LOGIN, AUTHENTICATE, USER/PASS and AUTH without TLS (a sandbox on loopback)",
+	  NULL },
+	{ "max_message_size", CONF_SIZE, "64m",
+	  "the largest literal a client may send (APPEND's message)", NULL },
+	{ "max_connections", CONF_INT, "50",
+	  "the most sessions served at once on each listener", NULL },
+	{ "timeout", CONF_DURATION, "30m",
+	  "how long a client may stay silent outside IDLE (RFC 3501 5.4: at least 30m)", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "print the IMAP dialogue line by line in the log (passwords masked)", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
 static const struct conf_option client_options[] = {
 	{ "maildir", CONF_PATH, NULL,
 	  "the Maildir the client reads; unset: [mda] maildir of [global] user (else $USER)", NULL },
@@ -150,6 +204,8 @@ const struct conf_section_def poczta_conf_schema[] = {
 	{ "global", false, global_options, "settings every program shares" },
 	{ "mda", false, mda_options, "the delivery agent, poczta-mda" },
 	{ "mta", false, mta_options, "the transfer agent, poczta-mta" },
+	{ "msa", false, msa_options, "the submission agent, poczta-msa" },
+	{ "maa", false, maa_options, "the access agent, poczta-maa (IMAP and POP3)" },
 	{ "client", false, client_options, "the mail client, poczta" },
 	{ "search", true, search_options, "a saved search: [search NAME] query = QUERY" },
 	{ NULL, false, NULL, NULL }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <libetpan/libetpan.h>
+#include "mimeguard.h"
 #include "sieve_msg.h"
 #include "xalloc.h"
 
@@ -14,7 +15,14 @@
 
 struct sieve_mime {
 	struct mailmime *root;	/* NULL if the message did not parse */
+	char *scan;		/* what root points into: the message made safe
+				 * for libetpan (lib/mimeguard.h), or NULL when
+				 * that is the message itself */
 };
+
+/* More Content-Type fields than this and the body is not parsed into parts
+ * (a hostile nesting would overflow the stack of the delivery agent) */
+#define SIEVE_BODY_MAX_PARTS 1000
 
 /* A walk over the parts: what to look for and what to call. */
 struct body_walk {
@@ -29,6 +37,7 @@ void sieve_body_free(struct sieve_mime **cache)
 		return;
 	if ((*cache)->root)
 		mailmime_free((*cache)->root);
+	free((*cache)->scan);
 	x_free(cache);
 }
 
@@ -151,8 +160,13 @@ static struct mailmime *body_tree(const char *data, size_t len, struct sieve_mim
 	size_t idx = 0;
 
 	if (!*cache) {
+		char *scan = mimeguard_flatten(data, len);
+
 		*cache = xcalloc(1, sizeof **cache);
-		if (mailmime_parse(data, len, &idx, &(*cache)->root) != MAILIMF_NO_ERROR)
+		if (scan != data)
+			(*cache)->scan = scan;
+		if (mimeguard_too_deep(scan, len, SIEVE_BODY_MAX_PARTS) ||
+		    mailmime_parse(scan, len, &idx, &(*cache)->root) != MAILIMF_NO_ERROR)
 			(*cache)->root = NULL;
 	}
 	return (*cache)->root;

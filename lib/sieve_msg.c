@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libetpan/libetpan.h>
+#include "mimeguard.h"
 #include "sieve_msg.h"
 #include "xalloc.h"
 
@@ -134,9 +135,13 @@ char **sieve_msg_addresses(const char *v, size_t len)
 	struct mailimf_address_list *al = NULL;
 	size_t idx = 0, n = 0;
 	char **a = xcalloc(1, sizeof *a);
+	char *scan = mimeguard_flatten(v, len);	/* comments nested to overflow the stack */
 	clistiter *it;
+	int rc = mailimf_address_list_parse(scan, len, &idx, &al);
 
-	if (mailimf_address_list_parse(v, len, &idx, &al) != MAILIMF_NO_ERROR) {
+	if (scan != v)
+		free(scan);
+	if (rc != MAILIMF_NO_ERROR) {
 		free(a);
 		return NULL;
 	}

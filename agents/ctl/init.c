@@ -134,11 +134,16 @@ static void init_conf_text(struct buf *b, const struct init_args *a, const char 
 	init_listen(b, "lmtp_listen", a, 24);
 	buf_puts(b, "\n[mta]\n");
 	init_listen(b, "listen", a, 25);
-	buf_printf(b, "\n# The other agents listen, when they exist, on 127.0.0.1 at\n"
-		   "# submission (MSA) %lld and %lld (implicit TLS),\n"
-		   "# IMAP (MAA) %lld and %lld (TLS), POP3 (MAA) %lld and %lld (TLS).\n",
-		   a->port_base + 587, a->port_base + 465, a->port_base + 143,
-		   a->port_base + 993, a->port_base + 110, a->port_base + 995);
+	buf_puts(b, "\n[msa]\n");
+	init_listen(b, "listen", a, 587);
+	init_listen(b, "listen_tls", a, 465);
+	buf_puts(b, "\n[maa]\n");
+	init_listen(b, "imap_listen", a, 143);
+	init_listen(b, "imap_listen_tls", a, 993);
+	init_listen(b, "pop3_listen", a, 110);
+	init_listen(b, "pop3_listen_tls", a, 995);
+	buf_puts(b, "# a sandbox on loopback: LOGIN before STARTTLS is allowed\n"
+		 "allow_clear_auth = yes\n");
 }
 
 /* init_dirs - the sandbox's folders; 0 or -1 with the failing one in err */

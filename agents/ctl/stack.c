@@ -37,6 +37,8 @@ struct stack_agent {
 static const struct stack_agent stack_agents[] = {
 	{ "mda", "poczta-mda", "MDA", "mda", "lmtp_listen", { "--lmtp", "--listen", NULL } },
 	{ "mta", "poczta-mta", "MTA", "mta", "listen", { "serve", NULL } },
+	{ "msa", "poczta-msa", "MSA", "msa", "listen", { NULL } },
+	{ "maa", "poczta-maa", "MAA", "maa", "imap_listen", { "serve", NULL } },
 };
 #define STACK_NAGENTS (sizeof(stack_agents) / sizeof(stack_agents[0]))
 

@@ -153,7 +153,7 @@ static size_t deliver_pick(struct mta *m, struct queue_env *env, bool local, con
 	for (i = 0; i < env->nrcpts; i++) {
 		const char *at = strrchr(env->rcpts[i].addr, '@');
 		const char *dom = at ? at + 1 : NULL;
-		if (!deliver_due(&env->rcpts[i], now) || mta_is_local_domain(m, dom) != local)
+		if (!deliver_due(&env->rcpts[i], now) || rcptpolicy_is_local(&m->policy, dom) != local)
 			continue;
 		if (domain && (dom == NULL || strcasecmp(dom, domain) != 0))
 			continue;
@@ -198,7 +198,7 @@ static bool deliver_all(struct mta *m, struct queue_env *env, int fd)
 	deliver_group(m, env, fd, true, NULL, idx, addrs, &remote_sent);
 	for (i = 0; i < env->nrcpts; i++) {
 		const char *at = strrchr(env->rcpts[i].addr, '@');
-		if (at && deliver_due(&env->rcpts[i], now) && !mta_is_local_domain(m, at + 1))
+		if (at && deliver_due(&env->rcpts[i], now) && !rcptpolicy_is_local(&m->policy, at + 1))
 			deliver_group(m, env, fd, false, at + 1, idx, addrs, &remote_sent);
 	}
 	free(idx);

@@ -179,7 +179,7 @@ static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, con
 fail:
 	for (i = 0; i < n; i++)
 		if (!ok[i] || out[i].status == DSN_OK)
-			out[i] = d.status == DSN_OK ? (struct dsn){ DSN_TEMPFAIL, "4.4.2", "LMTP session failed" } : d;
+			out[i] = d.status == DSN_OK ? (struct dsn){ DSN_TEMPFAIL, "4.4.2", "LMTP session failed", 0 } : d;
 done:
 	free(ok);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include "aliases.h"
 #include "buf.h"
 #include "conf.h"
 #include "config.h"
@@ -76,7 +77,7 @@ static void mta_setup(struct mta *m, const struct conf *c, char *path)
 	if (log)
 		msg_set_logfile(log);
 	m->hostname = settings_hostname(c);
-	m->domains = settings_domains(c);
+	m->policy.domains = settings_domains(c);
 	if ((m->users = users_load(users, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	if (aliases && (m->aliases = aliases_load(aliases, &d)) == NULL)
@@ -84,7 +85,9 @@ static void mta_setup(struct mta *m, const struct conf *c, char *path)
 	m->queue_dir = xasprintf("%s/queue", data);
 	if ((m->queue = queue_open(m->queue_dir, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
-	m->relay_networks = strlist_split(conf_get(c, "mta", NULL, "relay_networks"), ", ");
+	m->policy.relay_networks = strlist_split(conf_get(c, "mta", NULL, "relay_networks"), ", ");
+	m->policy.users = m->users;
+	m->policy.aliases = m->aliases;
 	m->max_size = conf_get_size(c, "mta", NULL, "max_message_size");
 	m->max_rcpts = (size_t)conf_get_int(c, "mta", NULL, "max_recipients");
 	m->max_errors = (int)conf_get_int(c, "mta", NULL, "max_errors");
@@ -108,13 +111,13 @@ static void mta_teardown(struct mta *m)
 {
 	free(m->config_path);
 	free(m->hostname);
-	strlist_free(m->domains);
+	strlist_free(m->policy.domains);
 	users_free(m->users);
 	aliases_free(m->aliases);
 	queue_close(m->queue);
 	free(m->queue_dir);
 	tls_server_free(m->tls);
-	strlist_free(m->relay_networks);
+	strlist_free(m->policy.relay_networks);
 	free(m->mda);
 	free(m->local_lmtp);
 }

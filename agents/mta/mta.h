@@ -2,9 +2,8 @@
  *
  *   main.c     command line: serve, and the queue commands
  *   serve.c    the daemon: listener, group committer, queue manager
- *   smtp.c     one SMTP session: the engine's hooks, STARTTLS, the queue
- *   policy.c   who may send to whom: local, aliases, relay
- *   aliases.c  the aliases(5) file
+ *   (the SMTP session is lib/smtpsrv.c, shared with poczta-msa; who may
+ *   send to whom is lib/rcptpolicy.c, with the aliases of lib/aliases.c)
  *   qmgr.c     the queue manager: which message is due, workers, retries
  *   deliver.c  one message's delivery: local (MDA) and remote (SMTP)
  *   relay.c    remote recipients: relayhost or MX, through lib/smtpc
@@ -17,6 +16,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "dsn.h"
+#include "rcptpolicy.h"
 
 struct conf;
 struct queue;
@@ -30,13 +30,12 @@ struct mta {
 	const struct conf *conf;
 	char *config_path;
 	char *hostname;
-	char **domains;
+	struct rcpt_policy policy;	/* domains, users, aliases, relay_networks */
 	struct users *users;
 	struct aliases *aliases;
 	struct queue *queue;
 	char *queue_dir;
 	struct tls_server *tls;		/* NULL: no STARTTLS offered */
-	char **relay_networks;
 	unsigned long long max_size;
 	size_t max_rcpts;
 	int max_errors;
@@ -47,33 +46,6 @@ struct mta {
 	char *local_lmtp;		/* "host:port" or "unix:/path"; NULL: pipe */
 	pid_t qmgr_pid;			/* told of new mail with SIGUSR1 */
 };
-
-/* policy.c */
-enum mta_rcpt_kind { MTA_LOCAL, MTA_REMOTE };
-/* mta_policy_rcpt - may the session (authenticated as auth, NULL if not, from
- * client address addr) send to rcpt?  On success the final recipients are
- * appended to *out (aliases expanded, each with its kind); d says why not. */
-struct mta_target {
-	char *addr;
-	enum mta_rcpt_kind kind;
-	char *orcpt;		/* RFC 3461 ORCPT as given, or NULL */
-	unsigned notify;	/* QUEUE_NOTIFY_* bits, 0 for the default */
-};
-int mta_policy_rcpt(struct mta *m, const char *rcpt, const char *auth, const char *client_ip,
-		    struct mta_target **out, size_t *n, struct dsn *d);
-bool mta_is_local_domain(const struct mta *m, const char *domain);
-bool mta_cidr_match(const char *ip, const char *cidr);
-void mta_targets_free(struct mta_target *t, size_t n);
-
-/* aliases.c */
-struct aliases *aliases_load(const char *path, struct dsn *d);
-/* aliases_expand - the targets of name (a local part), recursively, without
- * duplicates; NULL when name is no alias.  Newly allocated list. */
-char **aliases_expand(const struct aliases *a, const char *name, struct dsn *d);
-void aliases_free(struct aliases *a);
-
-/* smtp.c */
-void mta_smtp_session(struct mta *m, int fd);
 
 /* serve.c */
 int mta_serve(struct mta *m);

@@ -14,6 +14,7 @@
 #include "net.h"
 #include "queue.h"
 #include "server.h"
+#include "smtpsrv.h"
 
 static volatile sig_atomic_t serve_qmgr_pid;
 
@@ -29,6 +30,7 @@ struct serve {
 	struct mta *m;
 	pid_t committer;
 	bool group_commit;
+	struct smtpsrv srv;	/* what every SMTP session shares */
 };
 
 /* serve_fork - run fn in a child process; its pid */
@@ -57,7 +59,7 @@ static void serve_committer(struct mta *m)
 static void serve_session(int fd, void *ctx)
 {
 	struct serve *sv = ctx;
-	mta_smtp_session(sv->m, fd);
+	smtpsrv_session(&sv->srv, fd);
 }
 
 /* serve_tick - restart the committer or the queue manager if one died */
@@ -76,10 +78,39 @@ static void serve_tick(void *ctx)
 	}
 }
 
+/* serve_queued - a session queued a message: wake the queue manager */
+static void serve_queued(void *ctx, const char *id)
+{
+	struct mta *m = ctx;
+
+	(void)id;
+	if (m->qmgr_pid > 0)
+		kill(m->qmgr_pid, SIGUSR1);
+}
+
+/* serve_smtpsrv - the sessions' settings: port 25, STARTTLS offered when
+ * there is a certificate, no AUTH (that is poczta-msa's) */
+static void serve_smtpsrv(struct mta *m, struct smtpsrv *srv)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->agent = "poczta-mta";
+	srv->hostname = m->hostname;
+	srv->mode = SMTPD_SMTP;
+	srv->limits = (struct smtpd_limits){ .max_line = 1000, .max_message = m->max_size,
+					     .max_recipients = m->max_rcpts,
+					     .max_errors = m->max_errors };
+	srv->timeout_ms = m->timeout_ms;
+	srv->queue = m->queue;
+	srv->policy = &m->policy;
+	srv->tls = m->tls;
+	srv->queued = serve_queued;
+	srv->ctx = m;
+}
+
 int mta_serve(struct mta *m)
 {
 	const char *addr = conf_get(m->conf, "mta", NULL, "listen");
-	struct serve sv = { m, -1, conf_get_bool(m->conf, "mta", NULL, "group_commit") };
+	struct serve sv = { m, -1, conf_get_bool(m->conf, "mta", NULL, "group_commit"), { 0 } };
 	struct server_opts o = { (int)conf_get_int(m->conf, "mta", NULL, "max_connections"),
 				 serve_session, serve_tick, 1000, &sv };
 	struct buf err = BUF_INIT;
@@ -87,6 +118,7 @@ int mta_serve(struct mta *m)
 
 	if (fd < 0)
 		msg_fatal("%s: mta: listen: %s", conf_path(m->conf), buf_cstr(&err));
+	serve_smtpsrv(m, &sv.srv);
 	if (sv.group_commit)
 		sv.committer = serve_fork(m, serve_committer, "committer");
 	m->qmgr_pid = serve_fork(m, qmgr_run, "qmgr");

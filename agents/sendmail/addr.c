@@ -1,6 +1,6 @@
 /* addr.c - addresses: RFC 5322 3.4 address lists parsed with libetpan's
  * mailimf (groups, comments, display names, folding), the envelope sender,
- * recipients resolved as the MTA resolves them at RCPT (agents/mta/policy.c:
+ * recipients resolved as the MTA resolves them at RCPT (lib/rcptpolicy.c:
  * aliases, local users), and the From: field written for a local sender. */
 #include <stdlib.h>
 #include <string.h>
@@ -125,8 +125,8 @@ int addr_rcpt(struct sm *sm, struct sm_env *env, const char *addr, unsigned noti
 	char *full = addr_qualify(sm, addr);
 	size_t first = env->nrcpts, i;
 	/* the local user may send anywhere, as with Postfix's sendmail:
-	 * mta_policy_rcpt lets an authenticated name relay */
-	int rc = mta_policy_rcpt(&sm->mta, full, sm->user, NULL, &env->rcpts, &env->nrcpts, d);
+	 * rcptpolicy_check lets an authenticated name relay */
+	int rc = rcptpolicy_check(&sm->policy, full, sm->user, NULL, &env->rcpts, &env->nrcpts, d);
 
 	for (i = first; i < env->nrcpts; i++)
 		env->rcpts[i].notify = notify;

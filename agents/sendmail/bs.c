@@ -135,7 +135,7 @@ static void bs_reset(void *ctx)
 	b->m = NULL;
 	buf_reset(&b->line);
 	x_free(&b->env.sender);
-	mta_targets_free(b->env.rcpts, b->env.nrcpts);
+	rcpt_targets_free(b->env.rcpts, b->env.nrcpts);
 	b->env.rcpts = NULL;
 	b->env.nrcpts = 0;
 }

@@ -152,6 +152,6 @@ int enqueue_run(struct sm *sm, const struct sm_opts *o)
 	if (rc == 0)
 		rc = enqueue_message(sm, o, &env);
 	free(env.sender);
-	mta_targets_free(env.rcpts, env.nrcpts);
+	rcpt_targets_free(env.rcpts, env.nrcpts);
 	return rc;
 }

@@ -161,7 +161,7 @@ static void header_take(char **list, char ***rcpts)
 int header_emit(const struct header_ctx *h, const char *head, size_t len, struct buf *out,
 		char ***rcpts, struct dsn *d)
 {
-	struct header_scan s = { 0, NULL, NULL, false, { DSN_OK, "", "" } };
+	struct header_scan s = { 0, NULL, NULL, false, { DSN_OK, "", "", 0 } };
 	size_t i = 0, n;
 
 	while (i < len) {

@@ -61,7 +61,7 @@ struct message *message_new(struct sm *sm, const char *received, const struct he
 			    struct dsn *d)
 {
 	struct message *m;
-	struct queue_new *qn = queue_new(sm->mta.queue, d);
+	struct queue_new *qn = queue_new(sm->queue, d);
 
 	if (qn == NULL) {
 		d->status = DSN_TEMPFAIL;

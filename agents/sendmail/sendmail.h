@@ -17,9 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "../mta/mta.h"
 #include "buf.h"
 #include "dsn.h"
+#include "rcptpolicy.h"
+
+struct queue;
 
 #define SM_LINE_MAX 998		/* RFC 5322 2.1.1, without the line end */
 
@@ -51,7 +53,11 @@ struct sm {
 	char *user;		/* the invoking user's login name */
 	char *gecos;		/* the full name from the password file, or NULL */
 	uid_t uid;
-	struct mta mta;		/* domains, users and aliases for mta_policy_rcpt */
+	struct rcpt_policy policy;	/* recipients resolved as the MTA does */
+	struct users *users;
+	struct aliases *aliases;
+	struct queue *queue;
+	char *queue_dir;
 	unsigned long long max_size;	/* 0: no limit */
 	size_t max_rcpts;
 };
@@ -59,7 +65,7 @@ struct sm {
 /* The envelope being built: the sender and the resolved recipients. */
 struct sm_env {
 	char *sender;		/* "" for the null sender */
-	struct mta_target *rcpts;
+	struct rcpt_target *rcpts;
 	size_t nrcpts;
 };
 

@@ -2,17 +2,18 @@
  * the invoking user from the password file, the local domains, users and
  * aliases with which recipients are resolved as the MTA resolves them. */
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "aliases.h"
 #include "conf.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "msg.h"
+#include "mtakick.h"
 #include "queue.h"
 #include "sendmail.h"
 #include "settings.h"
@@ -41,10 +42,10 @@ static void setup_user(struct sm *sm)
  * host name when no domains are set, settings_domains) */
 static char *setup_domain(const struct sm *sm)
 {
-	return xstrdup(sm->mta.domains[0]);
+	return xstrdup(sm->policy.domains[0]);
 }
 
-/* setup_resolver - what mta_policy_rcpt needs: domains, users, aliases */
+/* setup_resolver - what rcptpolicy_check needs: domains, users, aliases */
 static void setup_resolver(struct sm *sm)
 {
 	char *users = settings_users_file(sm->conf);
@@ -52,14 +53,13 @@ static void setup_resolver(struct sm *sm)
 	struct buf err = BUF_INIT;
 	struct dsn d;
 
-	sm->mta.conf = sm->conf;
-	sm->mta.hostname = sm->hostname;
-	sm->mta.domains = settings_domains(sm->conf);
-	sm->mta.relay_networks = strlist_split("", ",");
-	if ((sm->mta.users = users_load(users, &err)) == NULL)
+	sm->policy.domains = settings_domains(sm->conf);
+	if ((sm->users = users_load(users, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
-	if (aliases && (sm->mta.aliases = aliases_load(aliases, &d)) == NULL)
+	if (aliases && (sm->aliases = aliases_load(aliases, &d)) == NULL)
 		msg_fatal("%s", d.text);
+	sm->policy.users = sm->users;
+	sm->policy.aliases = sm->aliases;
 	free(users);
 	free(aliases);
 	buf_free(&err);
@@ -98,22 +98,21 @@ void setup_load(struct sm *sm, const char *config)
 	sm->max_size = conf_get_size(sm->conf, "mta", NULL, "max_message_size");
 	sm->max_rcpts = (size_t)conf_get_int(sm->conf, "mta", NULL, "max_recipients");
 	data = settings_data_dir(sm->conf);
-	sm->mta.queue_dir = xasprintf("%s/queue", data);
+	sm->queue_dir = xasprintf("%s/queue", data);
 	free(data);
 	/* the queue's own words say which directory and why */
-	if ((sm->mta.queue = queue_open(sm->mta.queue_dir, &err)) == NULL)
+	if ((sm->queue = queue_open(sm->queue_dir, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	buf_free(&err);
 }
 
 void setup_free(struct sm *sm)
 {
-	queue_close(sm->mta.queue);
-	free(sm->mta.queue_dir);
-	strlist_free(sm->mta.domains);
-	strlist_free(sm->mta.relay_networks);
-	users_free(sm->mta.users);
-	aliases_free(sm->mta.aliases);
+	queue_close(sm->queue);
+	free(sm->queue_dir);
+	strlist_free(sm->policy.domains);
+	users_free(sm->users);
+	aliases_free(sm->aliases);
 	free(sm->config_path);
 	free(sm->hostname);
 	free(sm->domain);
@@ -122,36 +121,12 @@ void setup_free(struct sm *sm)
 	conf_free(sm->conf);
 }
 
-/* setup_is_mta - whether pid is a running poczta-mta (not a stranger that
- * got a stale pid file's number) */
-static bool setup_is_mta(long pid)
-{
-	char path[64], *comm;
-	bool yes;
-
-	if (access("/proc/self/comm", R_OK) < 0)
-		return true;	/* no /proc here: trust the pid file */
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	if ((comm = read_file(path, NULL)) == NULL)
-		return false;
-	yes = strncmp(comm, "poczta-mta", 10) == 0;
-	free(comm);
-	return yes;
-}
-
 void setup_kick(const struct sm *sm)
 {
 	char *run = settings_run_dir(sm->conf);
-	char *path = xasprintf("%s/mta.pid", run);
-	char *text = read_file(path, NULL);
-	long pid = text ? atol(text) : 0;
 
-	if (pid > 0 && setup_is_mta(pid) && kill((pid_t)pid, SIGUSR1) == 0)
-		msg_debug("told poczta-mta pid=%ld", pid);
-	else
+	if (!mtakick(run))
 		/* like postdrop: the message waits in the queue for the MTA */
 		msg_info("poczta-mta is not running; the message waits in the queue");
-	free(text);
-	free(path);
 	free(run);
 }

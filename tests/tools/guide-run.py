@@ -80,11 +80,12 @@ def script(guide):
             if m:
                 host, port, mode = m.group(1), m.group(2), "plain"
             else:
-                m = re.match(r"^openssl s_client .*-connect (\S+):(\S+)(.*)$", connect)
+                m = re.match(r"^openssl s_client .*-connect ([^:\s]+):(\$\(\([^)]*\)\)|\S+)",
+                             connect)
                 if not m:
                     raise SystemExit("guide: cannot replay %r" % connect)
-                host, port = m.group(1), m.group(2)
-                mode = "starttls" if "-starttls" in m.group(3) else "tls"
+                host, port = m.group(1), '"%s"' % m.group(2)
+                mode = "starttls" if "-starttls" in connect else "tls"
             lines.append("python3 %s dialogue %s %d %s %s %s %s" % (
                 runner, q, ndialogue, host, port, mode, info))
             lines.append("step $? %s" % shlex.quote("dialogue: " + connect))

@@ -1,7 +1,6 @@
-/* smtp.c - one SMTP session of poczta-mta: the engine in lib/smtpd.c speaks
- * the protocol; this file decides on senders and recipients (policy.c),
- * streams the message into the queue behind a Received header (RFC 5321
- * 4.4), and answers 250 only once the queue says the message is durable. */
+/* smtpsrv.c - one SMTP session of poczta-mta or poczta-msa (smtpsrv.h):
+ * the engine's hooks, STARTTLS and implicit TLS, AUTH, the queue.  The
+ * header fix-ups of a submission are in smtpsrv_submit.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,30 +10,34 @@
 #include "buf.h"
 #include "conn.h"
 #include "msg.h"
-#include "mta.h"
 #include "net.h"
 #include "queue.h"
 #include "rfc5322.h"
-#include "smtpd.h"
+#include "smtpsrv.h"
 #include "xalloc.h"
 
+#define SMTPSRV_MAX_HEADER (256 * 1024)
+#define SMTPSRV_USER_SHOWN 128		/* of a user name in the log */
+
 struct session {
-	struct mta *m;
+	const struct smtpsrv *m;
 	struct conn *c;
 	struct smtpd *e;
 	char *peer;		/* "[ip]:port" as net_peer gives it */
 	char *ip;
 	char *helo;
-	char *auth;		/* authenticated user: the MSA sets it */
+	const char *auth;	/* authenticated user (the engine's), or NULL */
 	char *sender;
 	bool body_8bit;
 	bool ret_full;		/* RFC 3461 RET=FULL */
 	char *envid;
-	struct mta_target *rcpts;
+	struct rcpt_target *rcpts;
 	size_t nrcpts;
 	struct queue_new *qn;
 	struct dsn data_error;	/* a queue write that failed mid-message */
 	bool failed;
+	struct buf hdr;		/* submission: the header section so far */
+	bool hdr_done;		/* submission: it is written out */
 };
 
 /* session_ip - the address part of "a.b.c.d:port" or "[v6]:port" */
@@ -95,6 +98,16 @@ static void session_mail(void *ctx, const char *sender, const char *params, stru
 
 	free(s->sender);
 	s->sender = xstrdup(sender);
+	s->auth = smtpd_auth_user(s->e);
+	/* RFC 6409 4.3, 6.1: the MSA may refuse a sender the user does not own */
+	if (s->m->sender_ok && s->auth && *sender && !s->m->sender_ok(s->m->ctx, s->auth, sender)) {
+		dsn_set(out, DSN_PERMFAIL, "5.7.1",
+			"<%s>: Sender address rejected: not owned by user %s", sender, s->auth);
+		out->reply = 553;
+		msg_info("reject from=%s sender=<%s> user=%s reason=\"not the user's address\"",
+			 s->peer, sender, s->auth);
+		return;
+	}
 	s->body_8bit = params && strcasestr(params, "BODY=8BITMIME") != NULL;
 	s->ret_full = params && strcasestr(params, "RET=FULL") != NULL;
 	free(s->envid);
@@ -106,13 +119,13 @@ static void session_rcpt(void *ctx, const char *rcpt, const char *params, struct
 {
 	struct session *s = ctx;
 
-	if (s->nrcpts >= s->m->max_rcpts) {	/* RFC 5321 4.5.3.1.10 */
+	if (s->nrcpts >= s->m->limits.max_recipients) {	/* RFC 5321 4.5.3.1.10 */
 		dsn_set(out, DSN_TEMPFAIL, "4.5.3", "Too many recipients");
 		return;
 	}
 	size_t first = s->nrcpts, i;
 
-	if (mta_policy_rcpt(s->m, rcpt, s->auth, s->ip, &s->rcpts, &s->nrcpts, out) == 0) {
+	if (rcptpolicy_check(s->m->policy, rcpt, s->auth, s->ip, &s->rcpts, &s->nrcpts, out) == 0) {
 		char *orcpt = session_param(params, "ORCPT");
 		/* an alias's members carry the address the client gave (RFC 3461 4.2) */
 		if (orcpt == NULL && (s->nrcpts - first > 1 || (s->nrcpts > first &&
@@ -150,8 +163,9 @@ static void session_received(const struct session *s, struct buf *b)
 	char date[64];
 
 	rfc5322_date(time(NULL), date, sizeof(date));
-	buf_printf(b, "Received: from %s ([%s])\n\tby %s (poczta-mta) with %s",
-		   s->helo ? s->helo : "unknown", s->ip, s->m->hostname, session_protocol(s));
+	buf_printf(b, "Received: from %s ([%s])\n\tby %s (%s) with %s",
+		   s->helo ? s->helo : "unknown", s->ip, s->m->hostname, s->m->agent,
+		   session_protocol(s));
 	if (conn_tls_version(s->c))
 		buf_printf(b, "\n\t(%s cipher %s)", conn_tls_version(s->c), conn_tls_cipher(s->c));
 	if (s->nrcpts == 1)
@@ -165,6 +179,8 @@ static void session_data_start(void *ctx, struct dsn *out)
 	struct buf hdr = BUF_INIT;
 
 	s->failed = false;
+	s->hdr_done = s->m->mode != SMTPD_SUBMISSION;
+	buf_reset(&s->hdr);
 	s->qn = queue_new(s->m->queue, out);
 	if (s->qn == NULL)
 		return;
@@ -177,11 +193,59 @@ static void session_data_start(void *ctx, struct dsn *out)
 	buf_free(&hdr);
 }
 
+/* session_header_write - a submission's header section is in s->hdr up to
+ * end: write it with its fix-ups, then whatever of the body came with it */
+static void session_header_write(struct session *s, size_t end)
+{
+	struct smtpsrv_fixup f = { s->m->hostname, s->auth, s->sender ? s->sender : "",
+				   s->m->sender_ok, s->m->ctx };
+	struct buf out = BUF_INIT;
+
+	s->hdr_done = true;
+	if (smtpsrv_fixup_header(&f, s->hdr.data, end, &out, &s->data_error) < 0) {
+		msg_info("reject from=%s user=%s reason=\"%s\"", s->peer, s->auth ? s->auth : "",
+			 s->data_error.text);
+		s->failed = true;
+	} else if (queue_new_write(s->qn, out.data, out.len, &s->data_error) < 0 ||
+		   (s->hdr.len > end &&
+		    queue_new_write(s->qn, s->hdr.data + end, s->hdr.len - end, &s->data_error) < 0))
+		s->failed = true;
+	buf_free(&out);
+	buf_reset(&s->hdr);
+}
+
+/* session_header_chunk - message text of a submission while its header
+ * section is gathered (at most max_header bytes: RFC 6409 8 fix-ups need
+ * all of it before anything is written) */
+static void session_header_chunk(struct session *s, const char *p, size_t n)
+{
+	size_t max = s->m->max_header ? s->m->max_header : SMTPSRV_MAX_HEADER;
+	size_t old = s->hdr.len, take = n < max - old ? n : max - old, end;
+
+	buf_append(&s->hdr, p, take);
+	end = smtpsrv_header_end(s->hdr.data, s->hdr.len, old);
+	if (end == 0) {
+		if (s->hdr.len >= max) {
+			dsn_set(&s->data_error, DSN_PERMFAIL, "5.3.4",
+				"Error: message header section too large");
+			s->failed = true;
+		}
+		return;
+	}
+	session_header_write(s, end);
+	if (!s->failed && take < n && queue_new_write(s->qn, p + take, n - take, &s->data_error) < 0)
+		s->failed = true;
+}
+
 static void session_data_chunk(void *ctx, const char *p, size_t n)
 {
 	struct session *s = ctx;
 
-	if (s->qn && !s->failed && queue_new_write(s->qn, p, n, &s->data_error) < 0)
+	if (s->qn == NULL || s->failed)
+		return;
+	if (!s->hdr_done)
+		session_header_chunk(s, p, n);
+	else if (queue_new_write(s->qn, p, n, &s->data_error) < 0)
 		s->failed = true;
 }
 
@@ -197,7 +261,7 @@ static void session_envelope(struct session *s, struct queue_env *env)
 	env->client = s->peer;
 	env->helo = s->helo ? s->helo : "";
 	env->protocol = (char *)session_protocol(s);
-	env->auth = s->auth;
+	env->auth = (char *)s->auth;
 	env->envid = s->envid;
 	env->ret_full = s->ret_full;
 	env->body_8bit = s->body_8bit;
@@ -220,6 +284,8 @@ static void session_data_end(void *ctx, const char *bad, struct dsn *out, size_t
 		dsn_set(out, DSN_TEMPFAIL, "4.3.0", "Error: queue file write error");
 		return;
 	}
+	if (!bad && !s->failed && !s->hdr_done)	/* header fields and no body */
+		session_header_write(s, s->hdr.len);
 	if (bad || s->failed) {
 		queue_new_abort(s->qn);
 		s->qn = NULL;
@@ -234,8 +300,8 @@ static void session_data_end(void *ctx, const char *bad, struct dsn *out, size_t
 		dsn_ok(out, "Ok: queued as %s", env.id);
 		msg_info("queued id=%s from=<%s> nrcpt=%zu client=%s", env.id, env.sender, s->nrcpts,
 			 s->peer);
-		if (s->m->qmgr_pid > 0)
-			kill(s->m->qmgr_pid, SIGUSR1);
+		if (s->m->queued)
+			s->m->queued(s->m->ctx, env.id);
 	}
 	s->qn = NULL;
 	free(env.rcpts);
@@ -248,11 +314,55 @@ static void session_reset(void *ctx)
 	if (s->qn)
 		queue_new_abort(s->qn);
 	s->qn = NULL;
-	mta_targets_free(s->rcpts, s->nrcpts);
+	rcpt_targets_free(s->rcpts, s->nrcpts);
 	s->rcpts = NULL;
 	s->nrcpts = 0;
 	x_free(&s->sender);
 	x_free(&s->envid);
+}
+
+/* session_auth - the engine's auth hook: the agent's check, logged */
+static void session_auth(void *ctx, const char *mech, const char *authzid, const char *user,
+			 const char *pass, struct dsn *out)
+{
+	struct session *s = ctx;
+
+	char shown[SMTPSRV_USER_SHOWN];
+	size_t i;
+
+	(void)authzid;		/* the engine let through only "" or user */
+	/* the name is the client's: no control bytes into the log (the
+	 * engine refuses them in PLAIN and LOGIN already; this is the log's
+	 * own guard) */
+	for (i = 0; i + 1 < sizeof(shown) && user[i]; i++)
+		shown[i] = (unsigned char)user[i] < 0x20 || user[i] == 0x7f ? '?' : user[i];
+	shown[i] = '\0';
+	s->m->auth(s->m->ctx, s->ip, user, pass, out);
+	if (out->status == DSN_OK)
+		msg_info("auth from=%s user=%s mech=%s", s->peer, shown, mech);
+	else
+		msg_warnx("auth failed from=%s user=%s mech=%s reason=\"%s\"", s->peer, shown, mech,
+			  out->text);
+}
+
+/* session_implicit_tls - the handshake before the greeting (RFC 8314 3.3)
+ * when the agent listens for implicit TLS; false if it failed */
+static bool session_implicit_tls(struct session *s)
+{
+	struct buf err = BUF_INIT;
+	bool ok = true;
+
+	if (!s->m->implicit_tls)
+		return true;
+	if (s->m->timeout_ms > 0)
+		conn_set_timeout(s->c, s->m->timeout_ms);
+	if (s->m->tls == NULL || conn_starttls_server(s->c, s->m->tls, &err) < 0) {
+		msg_warnx("tls from=%s error=\"%s\"", s->peer, s->m->tls ? buf_cstr(&err) : "no certificate");
+		ok = false;
+	} else
+		smtpd_tls_started(s->e);
+	buf_free(&err);
+	return ok;
 }
 
 /* session_loop - read, feed the engine, write, until the session ends */
@@ -295,27 +405,31 @@ static void session_loop(struct session *s)
 	buf_free(&out);
 }
 
-void mta_smtp_session(struct mta *m, int fd)
+void smtpsrv_session(const struct smtpsrv *srv, int fd)
 {
-	struct session s = { .m = m };
+	struct session s = { .m = srv };
 	struct smtpd_hooks h = { .ctx = &s, .helo = session_helo, .mail = session_mail,
 				 .rcpt = session_rcpt, .data_start = session_data_start,
 				 .data_chunk = session_data_chunk, .data_end = session_data_end,
-				 .reset = session_reset };
-	struct smtpd_limits lim = { .max_line = 1000, .max_message = m->max_size,
-				    .max_recipients = m->max_rcpts, .max_errors = m->max_errors };
+				 .reset = session_reset, .auth = srv->auth ? session_auth : NULL };
 
 	s.c = conn_new(fd);
 	s.peer = net_peer(fd);
 	s.ip = session_ip(s.peer);
-	s.e = smtpd_new(SMTPD_SMTP, m->hostname, &lim, &h);
-	if (m->tls)
-		smtpd_offer_starttls(s.e, false);
+	buf_init(&s.hdr);
+	s.e = smtpd_new(srv->mode, srv->hostname, &srv->limits, &h);
+	if (srv->tls && !srv->implicit_tls)
+		smtpd_offer_starttls(s.e, srv->tls_required);
+	smtpd_allow_auth_in_clear(s.e, srv->auth_in_clear &&
+				  (rcptpolicy_cidr_match(s.ip, "127.0.0.0/8") ||
+				   rcptpolicy_cidr_match(s.ip, "::1")));
 	msg_info("connect from=%s", s.peer);
-	session_loop(&s);
+	if (session_implicit_tls(&s))
+		session_loop(&s);
 	smtpd_free(s.e);
 	session_reset(&s);
 	msg_info("disconnect from=%s", s.peer);
+	buf_free(&s.hdr);
 	free(s.helo);
 	free(s.ip);
 	free(s.peer);

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include "buf.h"
 #include "fsutil.h"
-#include "mta.h"
+#include "aliases.h"
 #include "strlist.h"
 #include "xalloc.h"
 

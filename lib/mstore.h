@@ -1,0 +1,160 @@
+/* mstore.h - a user's Maildir++ as IMAP mailboxes (RFC 3501 5.1).
+ *
+ * INBOX is the Maildir root; other mailboxes are ROOT/.Name with "." as the
+ * hierarchy delimiter, names kept in modified UTF-7 as IMAP sends them
+ * (lib/maildir.h).  Each folder has a UID list, FOLDER/poczta-uidlist:
+ *
+ *   P1 V<uidvalidity> N<uidnext> M<highestmodseq>
+ *   <uid> <modseq> <size> <internaldate> <flags|-> <base>
+ *
+ * base is the file name up to ":2," so a message keeps its UID when it
+ * moves from new/ to cur/ or when any program changes its flags.  size is
+ * RFC822.SIZE (CRLF line ends), read from ",W=" in the name when the
+ * deliverer put it there, else counted once; internaldate is the file's
+ * mtime.  The list is the per-folder cache: a second SELECT reads it and
+ * the directory names, never a message.  It is rewritten with
+ * atomic_write_file under an flock on FOLDER/poczta-uidlist.lock, so
+ * concurrent deliveries and sessions each see one UID per message.  Every
+ * change of flags seen (by this program or another) takes a new MODSEQ
+ * (RFC 7162 3.1). */
+#ifndef POCZTA_MSTORE_H
+#define POCZTA_MSTORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "buf.h"
+
+/* system flags (RFC 3501 2.3.2) and their Maildir info letters */
+enum {
+	MF_SEEN = 1,		/* S */
+	MF_ANSWERED = 2,	/* R */
+	MF_FLAGGED = 4,		/* F */
+	MF_DELETED = 8,		/* T */
+	MF_DRAFT = 16,		/* D */
+	MF_PASSED = 32,		/* P: no IMAP flag, kept as it is */
+};
+
+struct mstore_msg {
+	uint32_t uid;
+	uint64_t modseq;
+	uint64_t size;		/* RFC822.SIZE */
+	time_t idate;		/* INTERNALDATE */
+	unsigned flags;		/* MF_* */
+	bool recent;		/* moved from new/ by this session (RFC 3501 2.3.2) */
+	char *base;		/* file name before ":2," */
+	char *file;		/* "new/NAME" or "cur/NAME" relative to the folder */
+};
+
+struct mstore_box {
+	char *path;		/* the folder's directory */
+	char *name;		/* its IMAP name */
+	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq;
+	struct mstore_msg *msgs;	/* ascending UIDs */
+	size_t n;
+	bool readonly;
+	struct timespec mtime_new, mtime_cur;	/* of new/ and cur/ at the last rescan */
+};
+
+/* What a rescan found changed since the session's last view (RFC 3501
+ * 7.4.1 EXPUNGE in descending sequence numbers, 7.3.1 EXISTS, 7.4.2
+ * FETCH FLAGS).  The arrays are owned by the caller (mstore_changes_free). */
+struct mstore_changes {
+	size_t *expunged;	/* 1-based sequence numbers, descending, as sent */
+	size_t nexpunged;
+	uint32_t *expunged_uids;
+	size_t *flagged;	/* 1-based sequence numbers after the expunges */
+	size_t nflagged;
+	bool exists;		/* the count grew */
+};
+void mstore_changes_free(struct mstore_changes *c);
+
+/* mstore_flag_letters - Maildir info letters for flags, sorted; out needs 8 */
+void mstore_flag_letters(unsigned flags, char *out);
+/* mstore_flags_imap - append "\\Seen \\Flagged" (space-separated) */
+void mstore_flags_imap(unsigned flags, bool recent, struct buf *out);
+/* mstore_flag_parse - MF_* for one IMAP flag name, 0 if not a system flag */
+unsigned mstore_flag_parse(const char *name);
+
+/* mstore_name_ok - whether an IMAP mailbox name may name a folder: no
+ * "..", "/", leading or trailing or doubled ".", control bytes, 8-bit
+ * (names are modified UTF-7) */
+bool mstore_name_ok(const char *name);
+/* mstore_folder_dir - the directory of mailbox name (INBOX: root); newly
+ * allocated, NULL when the name is not acceptable */
+char *mstore_folder_dir(const char *root, const char *name);
+
+/* mstore_open - open a mailbox and sync its UID list; NULL with err when
+ * it does not exist or cannot be read.  readonly: EXAMINE (new/ is left as
+ * it is).  Free with mstore_close. */
+struct mstore_box *mstore_open(const char *root, const char *name, bool readonly,
+			       struct buf *err);
+void mstore_close(struct mstore_box *b);
+/* mstore_rescan - sync with the folder and report what changed in ch (may
+ * be NULL to drop the report); 0 or -1 with err */
+int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *err);
+/* mstore_changed - whether new/ or cur/ changed since the last rescan
+ * (two stat calls: IDLE asks twice a second) */
+bool mstore_changed(const struct mstore_box *b);
+/* mstore_status - counts without a session view: MESSAGES, UNSEEN, and
+ * the list's UIDNEXT, UIDVALIDITY, HIGHESTMODSEQ; 0 or -1 */
+int mstore_status(const char *root, const char *name, size_t *messages, size_t *unseen,
+		  uint32_t *uidnext, uint32_t *uidvalidity, uint64_t *hms, struct buf *err);
+
+/* mstore_set_flags - give message i (0-based) these flags: renames its
+ * file; the new MODSEQ is recorded at the next rescan.  0 or -1 */
+int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf *err);
+/* mstore_commit_flags - record the flags this session set with
+ * mstore_set_flags in the UID list now, each change with a new MODSEQ that
+ * the session's view gets too (RFC 7162 3.2: STORE answers with it).
+ * Nothing else of the view changes.  0 or -1 */
+int mstore_commit_flags(struct mstore_box *b, struct buf *err);
+/* mstore_read - the message's bytes as stored (LF line ends), newly
+ * allocated; NULL with err */
+char *mstore_read(const struct mstore_box *b, size_t i, size_t *len, struct buf *err);
+/* mstore_expunge - remove the messages flagged \Deleted (only those whose
+ * UID is in uids[0..nuids) when uids is not NULL: UID EXPUNGE), then
+ * rescan; the expunges are reported in ch.  0 or -1 */
+int mstore_expunge(struct mstore_box *b, const uint32_t *uids, size_t nuids,
+		   struct mstore_changes *ch, struct buf *err);
+/* mstore_append - store a message durably in mailbox name with flags;
+ * *uidvalidity and *uid get its UID (RFC 4315 APPENDUID).  0, or -1 with
+ * err (-2: no such mailbox, [TRYCREATE]) */
+int mstore_append(const char *root, const char *name, const char *data, size_t len,
+		  unsigned flags, time_t idate, uint32_t *uidvalidity, uint32_t *uid,
+		  struct buf *err);
+/* mstore_copy - copy messages idx[0..n) of b into mailbox name (hard
+ * links, fsync'ed); uids gets their new UIDs in order (n entries).  0, -1,
+ * or -2 for a mailbox that does not exist */
+int mstore_copy(struct mstore_box *b, const size_t *idx, size_t n, const char *root,
+		const char *name, uint32_t *uidvalidity, uint32_t *uids, struct buf *err);
+
+/* The per-folder cache of ENVELOPE, BODYSTRUCTURE and BODY texts, by UID
+ * (FOLDER/poczta-cache; mstore_cache.c says how it stays right). */
+enum { MSTORE_CACHE_ENVELOPE, MSTORE_CACHE_BODYSTRUCTURE, MSTORE_CACHE_BODY,
+       MSTORE_CACHE_KINDS };
+struct mstore_cache;
+/* mstore_cache_load - the cache of the folder at dir (empty if none) */
+struct mstore_cache *mstore_cache_load(const char *dir);
+/* mstore_cache_get - the text cached for uid, owned by the cache, or NULL */
+const char *mstore_cache_get(struct mstore_cache *c, uint32_t uid, int kind, size_t *len);
+void mstore_cache_put(struct mstore_cache *c, uint32_t uid, int kind, const char *text,
+		      size_t len);
+/* mstore_cache_save - write it back when something was added, keeping
+ * only UIDs still in b; 0 or -1 */
+int mstore_cache_save(struct mstore_cache *c, const struct mstore_box *b);
+void mstore_cache_free(struct mstore_cache *c);
+
+/* Folders.  Names are IMAP names; INBOX is always there. */
+/* mstore_list - every mailbox name (INBOX first), NULL-terminated, newly
+ * allocated (strlist_free) */
+char **mstore_list(const char *root);
+int mstore_create(const char *root, const char *name, struct buf *err);
+int mstore_delete(const char *root, const char *name, struct buf *err);
+int mstore_rename(const char *root, const char *from, const char *to, struct buf *err);
+/* Subscriptions (ROOT/subscriptions, one name a line) */
+char **mstore_subscriptions(const char *root);
+int mstore_subscribe(const char *root, const char *name, bool on, struct buf *err);
+
+#endif
