@@ -66,7 +66,7 @@ sys.exit(col(a, "日本語と絵文字") != col(b, "Kräftskiva"))' >"$T/cols.ou
 check_eq "wide characters keep the subject column in line" 0 $?
 
 # mail delivered through the demo's stack shows up while the client is open
-port=$(sed -n 's/^listen = 127.0.0.1://p' "$box/poczta.conf")
+port=$(awk -F: '/^\[/ { s = $0 } s == "[mta]" && /^listen = / { print $NF }' "$box/poczta.conf")
 swaks --server "127.0.0.1:$port" --from a@example.org --to user@poczta.test \
 	--header 'Subject: =?UTF-8?B?xYJhZG5hIHBvZ29kYQ==?=' --body 'new' >"$T/swaks.out" 2>&1
 check "new mail delivered by the stack appears in the open index" wait_for "ładna pogoda" 30
