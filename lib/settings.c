@@ -205,6 +205,41 @@ static const struct conf_option maa_options[] = {
 	{ NULL, 0, NULL, NULL, NULL }
 };
 
+static const struct conf_option client_options[] = {
+	{ "maildir", CONF_PATH, NULL,
+	  "the Maildir the client reads; unset: [mda] maildir of [global] user (else $USER)", NULL },
+	{ "start", CONF_STRING, "tag:inbox",
+	  "the notmuch query the client opens with", NULL },
+	{ "view", CONF_ENUM, "threads",
+	  "the index lists threads (as notmuch builds them) or single messages",
+	  "threads|messages" },
+	{ "sort", CONF_ENUM, "newest",
+	  "the index shows the newest or the oldest first", "newest|oldest" },
+	{ "headers", CONF_LIST, "From,To,Cc,Date,Subject",
+	  "the headers the pager shows, in this order", NULL },
+	{ "bind", CONF_LIST, "",
+	  "key bindings KEY:ACTION (e.g. x:quit, ^D:page-down, Space:none); see poczta(1)", NULL },
+	{ "color", CONF_LIST, "",
+	  "colours ELEMENT:FG/BG (e.g. selected:black/cyan, quote:green/default); see poczta(1)",
+	  NULL },
+	{ "sidebar", CONF_BOOL, "yes",
+	  "show the sidebar of folders and saved searches", NULL },
+	{ "sidebar_width", CONF_INT, "24",
+	  "the sidebar's width in columns", NULL },
+	{ "prefer_html", CONF_BOOL, "no",
+	  "show the HTML part of multipart/alternative rather than the plain text", NULL },
+	{ "mailcap", CONF_STRING, NULL,
+	  "':'-separated mailcap files for HTML and attachments; unset: $MAILCAPS, else "
+	  "~/.mailcap:/etc/mailcap", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct conf_option search_options[] = {
+	{ "query", CONF_STRING, NULL,
+	  "the notmuch query of a saved search shown in the client's sidebar", NULL },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
 const struct conf_section_def poczta_conf_schema[] = {
 	{ "global", false, global_options, "settings every program shares" },
 	{ "mda", false, mda_options, "the delivery agent, poczta-mda" },
@@ -212,6 +247,8 @@ const struct conf_section_def poczta_conf_schema[] = {
 	{ "msa", false, msa_options, "the submission agent, poczta-msa" },
 	{ "maa", false, maa_options, "the access agent, poczta-maa (IMAP and POP3)" },
 	{ "account", true, account_options, "a remote mailbox poczta-mra fetches" },
+	{ "client", false, client_options, "the mail client, poczta" },
+	{ "search", true, search_options, "a saved search: [search NAME] query = QUERY" },
 	{ NULL, false, NULL, NULL }
 };
 

@@ -1,0 +1,172 @@
+/* keys.c - the key table and its bindings (keys.h). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "i18n.h"
+#include "keys.h"
+#include "xalloc.h"
+
+const struct keys_action_def keys_actions[] = {
+	{ ACT_DOWN, "down", "j Down", N_("next line") },
+	{ ACT_UP, "up", "k Up", N_("previous line") },
+	{ ACT_PAGE_DOWN, "page-down", "PageDown Space", N_("next page") },
+	{ ACT_PAGE_UP, "page-up", "PageUp -", N_("previous page") },
+	{ ACT_FIRST, "first", "Home", N_("first line") },
+	{ ACT_LAST, "last", "End", N_("last line") },
+	{ ACT_OPEN, "open", "Enter", N_("open the thread, message or folder") },
+	{ ACT_BACK, "back", "q", N_("back to the previous screen; quit from the first") },
+	{ ACT_QUIT, "quit", "Q", N_("quit at once") },
+	{ ACT_SEARCH, "search", "/", N_("search: a notmuch query in the index, text in a message") },
+	{ ACT_NEXT, "next", "n", N_("next unread in the index, next match in a message") },
+	{ ACT_PREV, "previous", "N", N_("previous unread, previous match") },
+	{ ACT_CHANGE, "change", "c", N_("open a folder, saved search or query by name") },
+	{ ACT_FOCUS, "focus", "Tab", N_("move between the sidebar and the index") },
+	{ ACT_DELETE, "delete", "d", N_("mark deleted (tag deleted, Maildir flag T)") },
+	{ ACT_UNDELETE, "undelete", "u", N_("remove the deleted mark") },
+	{ ACT_FLAG, "flag", "F", N_("flag or unflag (tag flagged, Maildir flag F)") },
+	{ ACT_TOGGLE_UNREAD, "toggle-unread", "U", N_("mark read or unread (Maildir flag S)") },
+	{ ACT_TAG, "tag", "t", N_("change tags: +TAG -TAG ...") },
+	{ ACT_ATTACHMENTS, "attachments", "v", N_("list the message's attachments") },
+	{ ACT_SAVE, "save", "s", N_("save the attachment (never over an existing file)") },
+	{ ACT_VIEW, "view", "m", N_("open the attachment through mailcap") },
+	{ ACT_HELP, "help", "?", N_("this help") },
+	{ ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
+	{ ACT_NONE, NULL, NULL, NULL }
+};
+
+static const struct {
+	const char *name;
+	int key;
+} keys_names[] = {
+	{ "Up", KEYS_UP }, { "Down", KEYS_DOWN }, { "Left", KEYS_LEFT },
+	{ "Right", KEYS_RIGHT }, { "PageUp", KEYS_PGUP }, { "PageDown", KEYS_PGDN },
+	{ "Home", KEYS_HOME }, { "End", KEYS_END }, { "Enter", KEYS_ENTER },
+	{ "Backspace", KEYS_BACKSPACE }, { "Delete", KEYS_DELETE },
+	{ "Tab", '\t' }, { "Space", ' ' }, { "Esc", 27 },
+	{ NULL, 0 }
+};
+
+static void keys_set(struct keys *k, int key, enum keys_action a)
+{
+	int i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->b[i].key == key) {
+			k->b[i].action = a;
+			return;
+		}
+	if (k->n < KEYS_MAX) {
+		k->b[k->n].key = key;
+		k->b[k->n++].action = a;
+	}
+}
+
+void keys_init(struct keys *k)
+{
+	const struct keys_action_def *d;
+	char *copy, *save, *w;
+
+	k->n = 0;
+	for (d = keys_actions; d->action != ACT_NONE; d++) {
+		copy = xstrdup(d->keys);
+		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			keys_set(k, keys_parse(w), d->action);
+		free(copy);
+	}
+	keys_set(k, '\r', ACT_OPEN);	/* Enter arrives as either */
+	keys_set(k, '\n', ACT_OPEN);
+}
+
+int keys_parse(const char *name)
+{
+	size_t i, n = strlen(name);
+	wchar_t wc;
+	int len;
+
+	for (i = 0; keys_names[i].name; i++)
+		if (strcasecmp(name, keys_names[i].name) == 0)
+			return keys_names[i].key;
+	if (n == 2 && name[0] == '^' && isalpha((unsigned char)name[1]))
+		return toupper((unsigned char)name[1]) - '@';
+	len = mbtowc(&wc, name, n);
+	if (len > 0 && (size_t)len == n && wc > ' ')
+		return (int)wc;
+	return -1;
+}
+
+void keys_name(int key, struct buf *out)
+{
+	size_t i;
+	char mb[8];
+	int n;
+
+	for (i = 0; keys_names[i].name; i++)
+		if (keys_names[i].key == key) {
+			buf_puts(out, keys_names[i].name);
+			return;
+		}
+	if (key > 0 && key < ' ') {
+		buf_printf(out, "^%c", key + '@');
+		return;
+	}
+	n = wctomb(mb, (wchar_t)key);
+	if (n > 0)
+		buf_append(out, mb, (size_t)n);
+	else
+		buf_printf(out, "#%d", key);
+}
+
+bool keys_bind(struct keys *k, const char *spec, struct buf *err)
+{
+	const char *colon = strrchr(spec, ':');
+	const struct keys_action_def *d;
+	char *name;
+	int key;
+
+	if (colon == NULL || colon == spec) {
+		buf_printf(err, _("\"%s\" is not KEY:ACTION"), spec);
+		return false;
+	}
+	name = xstrndup(spec, (size_t)(colon - spec));
+	key = keys_parse(name);
+	free(name);
+	if (key < 0) {
+		buf_printf(err, _("\"%s\": unknown key"), spec);
+		return false;
+	}
+	if (strcmp(colon + 1, "none") == 0) {
+		keys_set(k, key, ACT_NONE);
+		return true;
+	}
+	for (d = keys_actions; d->action != ACT_NONE; d++)
+		if (strcmp(colon + 1, d->name) == 0) {
+			keys_set(k, key, d->action);
+			return true;
+		}
+	buf_printf(err, _("\"%s\": unknown action"), spec);
+	return false;
+}
+
+enum keys_action keys_lookup(const struct keys *k, int key)
+{
+	int i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->b[i].key == key)
+			return k->b[i].action;
+	return ACT_NONE;
+}
+
+void keys_of(const struct keys *k, enum keys_action a, struct buf *out)
+{
+	int i, shown = 0;
+
+	for (i = 0; i < k->n; i++) {
+		if (k->b[i].action != a || k->b[i].key == '\r' || k->b[i].key == '\n')
+			continue;
+		if (shown++)
+			buf_puts(out, ", ");
+		keys_name(k->b[i].key, out);
+	}
+}

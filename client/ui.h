@@ -1,0 +1,83 @@
+/* ui.h - the client's view: ncursesw screens over the model (mbox.h,
+ * sidebar.h, mimeview.h).  One screen is drawn at a time into stdscr and
+ * sent with wnoutrefresh/doupdate, so only what changed reaches the terminal. */
+#ifndef POCZTA_CLIENT_UI_H
+#define POCZTA_CLIENT_UI_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "config.h"
+#include "mbox.h"
+#include "sidebar.h"
+
+struct mimeview;
+
+/* An index screen: a list and where the cursor is; screens stack up as
+ * threads and searches are opened, and q goes back down. */
+struct ui_index {
+	struct mbox_list *list;
+	char *title;
+	size_t cur, top;
+	struct ui_index *prev;
+};
+
+/* The pager: one message rendered, and the attachment list over it. */
+struct ui_pager {
+	struct mimeview *mv;
+	char *file;		/* the message's file */
+	char *data;		/* its bytes, for saving parts */
+	size_t len;
+	struct ui_row {
+		size_t line;	/* an index into mv->lines */
+		size_t off;	/* where in its text the row starts */
+	} *rows;		/* the lines wrapped to the screen's width */
+	size_t nrows;
+	size_t top;		/* the first row shown */
+	char *find;		/* the last text searched for, or NULL */
+	bool attachments;	/* the attachment list is shown */
+	size_t acur;		/* its cursor, an index into mv->parts */
+};
+
+struct ui {
+	struct client_config *cfg;
+	struct mbox_db *db;
+	struct sidebar sb;
+	size_t sb_cur;
+	bool sb_focus, help, quit;
+	size_t help_top;
+	struct ui_index *ix;
+	struct ui_pager *pg;
+	char status[512];
+	int rows, cols;
+};
+
+/* ui_run - the client on cfg's Maildir until the user quits; exit status */
+int ui_run(struct client_config *cfg);
+
+/* ui.c, for the screens */
+void ui_message(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ui_prompt - read a line on the bottom row; newly allocated, NULL when
+ * the user gave up (Esc, ^G) */
+char *ui_prompt(struct ui *u, const char *question, const char *initial);
+/* ui_put - text cut or padded to exactly cols columns at (y, x) in pair */
+void ui_put(int y, int x, const char *text, int cols, int pair, int attrs);
+/* ui_page - the lines a screen scrolls by */
+int ui_page(const struct ui *u);
+
+/* ui_index.c */
+bool ui_index_push(struct ui *u, const char *query, enum mbox_kind kind, const char *title);
+void ui_index_pop(struct ui *u);
+void ui_index_draw(struct ui *u);
+void ui_index_key(struct ui *u, int action);
+void ui_sidebar_draw(struct ui *u, int width);
+void ui_sidebar_key(struct ui *u, int action);
+int ui_sidebar_width(const struct ui *u);
+
+/* ui_pager.c */
+bool ui_pager_open(struct ui *u, const char *file);
+void ui_pager_close(struct ui *u);
+void ui_pager_draw(struct ui *u);
+void ui_pager_key(struct ui *u, int action);
+/* ui_pager_relayout - render again for a new width, keeping the place */
+void ui_pager_relayout(struct ui *u);
+
+#endif
