@@ -23,6 +23,16 @@ case $out in
 *) not_ok "poczta-ctl speaks English without a catalogue: $out" ;;
 esac
 
+# Every string the sources mark for translation is translated in every
+# catalogue (issue 9): a new string means `make update-po` and its
+# translations; msgcmp fails on a missing, untranslated or fuzzy one.
+(cd "$top" && xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	--keyword=ngettext:1,2 -o "$T/now.pot" $(ls lib/*.c agents/*/*.c client/*.c 2>/dev/null)) 2>/dev/null
+for l in $(cat "$top/po/LINGUAS"); do
+	check "po/$l.po translates every string of the sources" \
+		sh -c "msgcmp '$top/po/$l.po' '$T/now.pot' 2>'$T/cmp.$l' || { head -5 '$T/cmp.$l'; false; }"
+done
+
 # A translated table lines up: columns are counted in characters on the
 # screen, not in bytes (Cyrillic letters take two bytes each).
 "$BIN/poczta-ctl" init --port-base "$(free_port_base)" "$T/sb" >/dev/null 2>&1
