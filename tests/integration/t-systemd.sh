@@ -6,7 +6,9 @@
 
 root=$T/root
 check "make install DESTDIR" make -s -C "$top" install DESTDIR="$root"
-sbindir=$(sed -n 's/^sbindir = //p' "$top/config.mk" | sed "s|\$(prefix)|$(sed -n 's/^prefix = //p' "$top/config.mk")|")
+prefix=$(sed -n 's/^prefix = //p' "$top/config.mk")
+sbindir=$(sed -n 's/^sbindir = //p' "$top/config.mk" | sed "s|\$(prefix)|$prefix|")
+bindir=$(sed -n 's/^bindir = //p' "$top/config.mk" | sed "s|\$(prefix)|$prefix|")
 sys=$(find "$root" -path '*/systemd/system/*' -type f | sort)
 user=$(find "$root" -path '*/systemd/user/*' -type f | sort)
 check "system units installed" test -n "$sys"
@@ -21,14 +23,14 @@ for u in $sys $user; do
 	grep '^Exec' "$u" | while IFS='=' read -r key cmd; do
 		prog=${cmd%% *}
 		case $prog in
-		"$sbindir"/*) test -x "$root$prog" || echo "$name: $prog not installed" ;;
+		"$sbindir"/*|"$bindir"/*) test -x "$root$prog" || echo "$name: $prog not installed" ;;
 		/bin/*|/usr/bin/*) ;;
-		*) echo "$name: $prog outside $sbindir" ;;
+		*) echo "$name: $prog outside $sbindir and $bindir" ;;
 		esac
 	done > "$T/bad"
 	check_eq "$name: its programs are installed" "" "$(cat "$T/bad")"
 	case $name in *.service)
-		sed "s|$sbindir/|$BIN/|g" "$u" > "$T/$name"
+		sed "s|$sbindir/|$BIN/|g; s|$bindir/|$BIN/|g" "$u" > "$T/$name"
 		if command -v systemd-analyze > /dev/null; then
 			check "$name: systemd-analyze verify" \
 				systemd-analyze verify --man=no "$T/$name"
