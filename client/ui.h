@@ -34,6 +34,7 @@ struct ui_pager {
 	size_t top;		/* the first row shown */
 	char *find;		/* the last text searched for, or NULL */
 	bool attachments;	/* the attachment list is shown */
+	bool path;		/* the path view is shown (ui_path.c) */
 	size_t acur;		/* its cursor, an index into mv->parts */
 };
 
@@ -77,6 +78,10 @@ bool ui_pager_open(struct ui *u, const char *file);
 void ui_pager_close(struct ui *u);
 void ui_pager_draw(struct ui *u);
 void ui_pager_key(struct ui *u, int action);
+
+/* ui_path.c - the path view: the message's hops, read back from its
+ * Received fields (lib/hops.h), as poczta-ctl trace shows them */
+void ui_path_draw(struct ui *u);
 /* ui_pager_relayout - render again for a new width, keeping the place */
 void ui_pager_relayout(struct ui *u);
 

@@ -157,6 +157,10 @@ void ui_pager_draw(struct ui *u)
 		ui_attach_draw(u);
 		return;
 	}
+	if (pg->path) {
+		ui_path_draw(u);
+		return;
+	}
 	buf_printf(&b, "poczta: %s  (%zu/%zu)  %s", mv->subject ? mv->subject : "",
 		   pg->nrows ? pg->rows[pg->top].line + 1 : 0, mv->nlines,
 		   _("q:index  v:attachments  /:find  ?:help"));
@@ -309,6 +313,10 @@ void ui_pager_key(struct ui *u, int action)
 		ui_attach_key(u, action);
 		return;
 	}
+	if (pg->path) {		/* a screen to read: any key goes back */
+		pg->path = false;
+		return;
+	}
 	switch (action) {
 	case ACT_DOWN: ui_pager_scroll(u, 1); break;
 	case ACT_UP: ui_pager_scroll(u, -1); break;
@@ -337,6 +345,7 @@ void ui_pager_key(struct ui *u, int action)
 		pg->attachments = true;
 		pg->acur = 0;
 		break;
+	case ACT_PATH: pg->path = true; break;
 	case ACT_DELETE:	/* the message shown is the index's current one */
 	case ACT_UNDELETE:
 	case ACT_FLAG:

@@ -9,6 +9,7 @@
  * header fields themselves come from libetpan's RFC 5322 parser. */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -354,4 +355,25 @@ void hops_free(struct hops *h)
 	free(h->return_path);
 	free(h->delivered_to);
 	memset(h, 0, sizeof(*h));
+}
+
+void hops_delay(time_t prev, time_t t, char *out, size_t size)
+{
+	long long d;
+
+	if (prev == (time_t)-1 || t == (time_t)-1) {
+		snprintf(out, size, "-");
+		return;
+	}
+	d = (long long)t - (long long)prev;
+	if (d < 0)
+		snprintf(out, size, "-%llds", -d);	/* clocks disagree */
+	else if (d < 60)
+		snprintf(out, size, "+%llds", d);
+	else if (d < 3600)
+		snprintf(out, size, "+%lldm%02llds", d / 60, d % 60);
+	else if (d < 86400)
+		snprintf(out, size, "+%lldh%02lldm", d / 3600, d % 3600 / 60);
+	else
+		snprintf(out, size, "+%lldd%02lldh", d / 86400, d % 86400 / 3600);
 }

@@ -40,5 +40,8 @@ void hops_free(struct hops *h);
 /* hops_parse_received - one Received field's value (unfolded or not) */
 void hops_parse_received(const char *value, struct hop *out);
 void hop_free(struct hop *h);
+/* hops_delay - "+1m05s", the time from prev to t ("-" when either is
+ * unknown, "-3s" when the clocks disagree); out has 32 bytes or more */
+void hops_delay(time_t prev, time_t t, char *out, size_t size);
 
 #endif

@@ -43,28 +43,6 @@ static void when(time_t t, char *out, size_t size)
 		strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* delay - "+1m05s" between two hops; "-" when either time is unknown */
-static void delay(time_t prev, time_t t, char *out, size_t size)
-{
-	long long d;
-
-	if (prev == (time_t)-1 || t == (time_t)-1) {
-		snprintf(out, size, "-");
-		return;
-	}
-	d = (long long)t - (long long)prev;
-	if (d < 0)
-		snprintf(out, size, "-%llds", -d);	/* clocks disagree */
-	else if (d < 60)
-		snprintf(out, size, "+%llds", d);
-	else if (d < 3600)
-		snprintf(out, size, "+%lldm%02llds", d / 60, d % 60);
-	else if (d < 86400)
-		snprintf(out, size, "+%lldh%02lldm", d / 3600, d % 3600 / 60);
-	else
-		snprintf(out, size, "+%lldd%02lldh", d / 86400, d % 86400 / 3600);
-}
-
 /* print_table - rows of TRACE_COLS cells, columns as wide as their widest */
 static void print_table(char ***rows, size_t nrows)
 {
@@ -183,7 +161,7 @@ static int trace_show(struct ctl *ctl, const char *name, const char *data, size_
 		char **r = rows[i + 2] = xcalloc(TRACE_COLS, sizeof(char *));
 
 		when(p->when, t, sizeof(t));
-		delay(prev, p->when, d, sizeof(d));
+		hops_delay(prev, p->when, d, sizeof(d));
 		if (p->when != (time_t)-1)
 			prev = p->when;
 		r[0] = xasprintf("%zu", i + 1);

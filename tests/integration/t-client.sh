@@ -70,6 +70,19 @@ port=$(awk -F: '/^\[/ { s = $0 } s == "[mta]" && /^listen = / { print $NF }' "$b
 swaks --server "127.0.0.1:$port" --from a@example.org --to user@poczta.test \
 	--header 'Subject: =?UTF-8?B?xYJhZG5hIHBvZ29kYQ==?=' --body 'new' >"$T/swaks.out" 2>&1
 check "new mail delivered by the stack appears in the open index" wait_for "ładna pogoda" 30
+# its path through the stack: P in the pager (issue 9's path view)
+keys Home Enter
+wait_for "poczta: ładna pogoda" >/dev/null
+keys Enter
+wait_for "From: a@example.org" >/dev/null
+keys P
+check "P shows the message's path" wait_for "the path of this message"
+check "... the MTA's hop, by ESMTP" sh -c "tmux -L $SOCK capture-pane -p -t demo | grep -Eq '^1 +MTA +poczta-mta .* ESMTP'"
+check "... then the MDA's, by LMTP" sh -c "tmux -L $SOCK capture-pane -p -t demo | grep -Eq '^2 +MDA +poczta-mda .* LMTP'"
+keys x
+check "any key goes back to the message" wait_for "From: a@example.org"
+keys q q
+wait_for "poczta: tag:inbox" >/dev/null
 keys Home j j j Enter
 check "Enter on a thread lists its messages" wait_for "poczta: Spotkanie w środę  [3]"
 check "replies are indented under their parent" wait_for "└> Re: Spotkanie w środę"
