@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "settings.h"
+#include "tls.h"
 #include "strlist.h"
 #include "xalloc.h"
 
@@ -341,4 +342,18 @@ char **settings_domains(const struct conf *c)
 		free(host);
 	}
 	return d;
+}
+
+struct tls_server *settings_tls_server(const struct conf *c, bool *configured, struct buf *err)
+{
+	char *cert = conf_get_path(c, "global", NULL, "tls_cert");
+	char *key = conf_get_path(c, "global", NULL, "tls_key");
+	struct tls_server *t = NULL;
+
+	*configured = cert && key;
+	if (*configured)
+		t = tls_server_new(cert, key, err);
+	free(cert);
+	free(key);
+	return t;
 }

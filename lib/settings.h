@@ -30,4 +30,11 @@ char *settings_users_file(const struct conf *c);
 char *settings_user_path(const struct conf *c, const char *section,
 			 const char *key, const char *user);
 
+/* settings_tls_server - the server TLS context from [global] tls_cert and
+ * tls_key: NULL with *configured false when they are unset, NULL with err
+ * set when they are set but cannot be loaded */
+struct tls_server;
+struct buf;
+struct tls_server *settings_tls_server(const struct conf *c, bool *configured, struct buf *err);
+
 #endif

@@ -89,15 +89,12 @@ int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass
 /* maa_tls - the server context when a certificate is set */
 static struct tls_server *maa_tls(const struct conf *c)
 {
-	char *cert = conf_get_path(c, "global", NULL, "tls_cert");
-	char *key = conf_get_path(c, "global", NULL, "tls_key");
 	struct buf err = BUF_INIT;
-	struct tls_server *t = NULL;
+	bool set;
+	struct tls_server *t = settings_tls_server(c, &set, &err);
 
-	if (cert && key && (t = tls_server_new(cert, key, &err)) == NULL)
+	if (set && t == NULL)
 		msg_warnx("no TLS: %s", buf_cstr(&err));
-	free(cert);
-	free(key);
 	buf_free(&err);
 	return t;
 }

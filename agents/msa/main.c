@@ -36,18 +36,15 @@ static _Noreturn void usage(int status)
  * is offered only under TLS (RFC 4954 4, RFC 8314 3) */
 static struct tls_server *msa_tls(const struct conf *c)
 {
-	char *cert = conf_get_path(c, "global", NULL, "tls_cert");
-	char *key = conf_get_path(c, "global", NULL, "tls_key");
 	struct buf err = BUF_INIT;
-	struct tls_server *t = NULL;
+	bool set;
+	struct tls_server *t = settings_tls_server(c, &set, &err);
 
-	if (cert == NULL || key == NULL)
+	if (!set)
 		msg_fatal(_("%s: global: tls_cert and tls_key must be set for poczta-msa"),
 			  conf_path(c));
-	if ((t = tls_server_new(cert, key, &err)) == NULL)
+	if (t == NULL)
 		msg_fatal("%s", buf_cstr(&err));
-	free(cert);
-	free(key);
 	buf_free(&err);
 	return t;
 }

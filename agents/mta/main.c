@@ -50,15 +50,12 @@ static char *mta_local_lmtp(const struct conf *c)
 /* mta_tls - the server context for STARTTLS when a certificate is set */
 static struct tls_server *mta_tls(const struct conf *c)
 {
-	char *cert = conf_get_path(c, "global", NULL, "tls_cert");
-	char *key = conf_get_path(c, "global", NULL, "tls_key");
 	struct buf err = BUF_INIT;
-	struct tls_server *t = NULL;
+	bool set;
+	struct tls_server *t = settings_tls_server(c, &set, &err);
 
-	if (cert && key && (t = tls_server_new(cert, key, &err)) == NULL)
+	if (set && t == NULL)
 		msg_warnx("no STARTTLS: %s", buf_cstr(&err));
-	free(cert);
-	free(key);
 	buf_free(&err);
 	return t;
 }
