@@ -73,44 +73,44 @@ static void print_table(char ***rows, size_t nrows)
 static void log_lines(struct ctl *ctl, const struct hops *h)
 {
 	char *log = conf_get_path(ctl->conf, "global", NULL, "log_file");
-	char **ids = NULL, *text = NULL, *line, *next;
-	size_t i, len = 0;
+	char **keys = NULL, *line = NULL;
+	size_t i, cap = 0;
+	ssize_t n;
 	int shown = 0;
+	FILE *f;
 
 	for (i = 0; i < h->n; i++) {
-		char *id;
+		size_t len;
+		char *key;
 
 		if (h->hop[i].id == NULL)
 			continue;
 		/* poczta-mda's delivery id is QID.R<random>: the queue id first */
-		id = xstrndup(h->hop[i].id, strcspn(h->hop[i].id, "."));
-		if (strlen(id) >= 8 && !strlist_has_nocase(ids, id))
-			ids = strlist_add(ids, id);
-		free(id);
+		len = strcspn(h->hop[i].id, ".");
+		key = xasprintf("id=%.*s", (int)len, h->hop[i].id);
+		if (len >= 8 && !strlist_has_nocase(keys, key))
+			keys = strlist_add(keys, key);
+		free(key);
 	}
-	if (log == NULL || ids == NULL || (text = read_file(log, &len)) == NULL)
+	/* read a line at a time: a log kept for months is not read whole */
+	if (log == NULL || keys == NULL || (f = fopen(log, "re")) == NULL)
 		goto out;
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		for (i = 0; ids[i]; i++) {
-			char *key = xasprintf("id=%s", ids[i]);
-			bool hit = strstr(line, key) != NULL;
-
-			free(key);
-			if (hit) {
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		for (i = 0; keys[i]; i++)
+			if (strstr(line, keys[i])) {
 				if (shown++ == 0)
 					printf(_("\nWhat the agents logged (%s):\n"), log);
 				printf("  %s\n", line);
 				break;
 			}
-		}
 	}
+	fclose(f);
 out:
-	free(text);
+	free(line);
 	free(log);
-	strlist_free(ids);
+	strlist_free(keys);
 }
 
 /* trace_show - the journey of the message in data */
