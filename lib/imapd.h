@@ -44,6 +44,10 @@ struct imapd_hooks {
 	 * most that much beside the largest message.  May be NULL: then out
 	 * grows until imapd_input returns. */
 	void (*flush)(void *ctx, struct buf *out);
+	/* index_behind: whether deliveries still wait to be added to the
+	 * notmuch index (its notes spool is not empty); then SEARCH reads the
+	 * messages instead of asking the index.  May be NULL: never behind. */
+	bool (*index_behind)(void *ctx);
 };
 
 struct imapd;

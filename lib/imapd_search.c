@@ -336,12 +336,15 @@ static void search_esearch(struct imapd *e, unsigned opts, bool uid, const uint3
  * are then read and matched as substrings, as without the index.  So the
  * answer is the same but for a string found only inside a word ("ell" in
  * "hello"), which the index does not see: the compromise Dovecot's FTS
- * plugins make too.  An index that does not have every message of the
- * folder (just delivered, or none) is not used. */
+ * plugins make too.  The index is not used while deliveries wait to be
+ * indexed (the index_behind hook), nor when it counts another number of
+ * messages in the folder than there are; a file newer than the index's last
+ * change (dropped in by hand) is read whatever the counts. */
 struct search_index {
 	bool on;
 	char **bases;		/* sorted Maildir base names the index found */
 	size_t n;
+	time_t updated;		/* when the index last changed */
 };
 
 /* search_term_ok - whether s can be looked up as a notmuch term */
@@ -373,11 +376,12 @@ static void search_index_prepare(struct imapd *e, const struct skey *kids, struc
 		if ((k->kind == SK_BODY || k->kind == SK_TEXT) && search_term_ok(k->str))
 			buf_printf(&q, "%s%s%s*", q.len ? " and " : "",
 				   k->kind == SK_BODY ? "body:" : "", k->str);
-	if (q.len == 0 || e->root == NULL || e->box->n == 0)
+	if (q.len == 0 || e->root == NULL || e->box->n == 0 ||
+	    (e->hooks.index_behind && e->hooks.index_behind(e->hooks.ctx)))
 		goto out;
 	if (strcmp(e->box->path, e->root) != 0 && (slash = strrchr(e->box->path, '/')) != NULL)
 		dir = slash + 1;	/* ".Name", a Maildir++ folder */
-	si->bases = index_search_folder(e->root, dir, buf_cstr(&q), &indexed, &err);
+	si->bases = index_search_folder(e->root, dir, buf_cstr(&q), &indexed, &si->updated, &err);
 	if (si->bases == NULL || indexed != e->box->n) {
 		strlist_free(si->bases);
 		si->bases = NULL;
@@ -396,7 +400,8 @@ static bool search_index_may(const struct search_index *si, const struct mstore_
 {
 	const char *key = m->base;
 
-	return !si->on || bsearch(&key, si->bases, si->n, sizeof(*si->bases), search_base_cmp);
+	return !si->on || m->idate > si->updated ||
+	       bsearch(&key, si->bases, si->n, sizeof(*si->bases), search_base_cmp);
 }
 
 void imapd_cmd_search(struct imapd *e, struct buf *out, bool uid)

@@ -13,6 +13,7 @@
 #ifndef POCZTA_INDEX_H
 #define POCZTA_INDEX_H
 #include <stdbool.h>
+#include <time.h>
 #include "buf.h"
 
 /* index_enqueue - note that path, a message in the Maildir root, wants
@@ -51,11 +52,11 @@ char **index_find_message(const char *root, const char *message_id, struct buf *
 /* index_search_folder - the file names, up to ":2," (a message's Maildir
  * base name), of the messages of the Maildir++ folder dir ("" for the
  * root's INBOX, else ".Name") that match expr, a notmuch query; *indexed
- * gets how many messages of that folder the index has, so the caller can
- * tell a stale index.  A strlist, or NULL with err when there is no index
+ * gets how many messages of that folder the index has and *updated when it
+ * last changed, so the caller can tell what the index may not have yet.  A strlist, or NULL with err when there is no index
  * or it cannot be read.  (poczta-maa's SEARCH BODY and TEXT, RFC 3501
  * 6.4.4, go through it.) */
 char **index_search_folder(const char *root, const char *dir, const char *expr, size_t *indexed,
-			   struct buf *err);
+			   time_t *updated, struct buf *err);
 
 #endif

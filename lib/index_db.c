@@ -372,7 +372,7 @@ char **index_find_message(const char *root, const char *message_id, struct buf *
 }
 
 char **index_search_folder(const char *root, const char *dir, const char *expr, size_t *indexed,
-			   struct buf *err)
+			   time_t *updated, struct buf *err)
 {
 	notmuch_database_t *db = NULL;
 	notmuch_query_t *q = NULL;
@@ -389,6 +389,10 @@ char **index_search_folder(const char *root, const char *dir, const char *expr, 
 		free(xapian);
 		return NULL;
 	}
+	free(xapian);
+	/* Xapian renames its version file into xapian/ at each commit */
+	xapian = xasprintf("%s/.notmuch/xapian", root);
+	*updated = stat(xapian, &st) == 0 ? st.st_mtime : 0;
 	free(xapian);
 	s = notmuch_database_open_with_config(root, NOTMUCH_DATABASE_MODE_READ_ONLY, "", NULL,
 					      &db, &msg);

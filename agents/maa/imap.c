@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "conn.h"
 #include "imapd.h"
+#include "index.h"
 #include "maa.h"
 #include "msg.h"
 #include "net.h"
@@ -84,13 +85,22 @@ static void imap_loop(struct imap_session *s, struct conn *c, struct imapd *e)
 	buf_free(&err);
 }
 
+/* imap_index_behind - notes poczta-index has not taken yet (imapd.h) */
+static bool imap_index_behind(void *ctx)
+{
+	const struct imap_session *s = ctx;
+
+	return index_pending(s->m->index_spool);
+}
+
 void maa_imap_session(int fd, void *ctx)
 {
 	struct maa_listener *l = ctx;
 	struct conn *c = conn_new(fd);
 	struct imap_session s = { l->m, net_peer(fd), c, false };
 	struct imapd_limits lim = { .max_literal = l->m->max_literal };
-	struct imapd_hooks hooks = { .ctx = &s, .auth = imap_auth, .flush = imap_flush };
+	struct imapd_hooks hooks = { .ctx = &s, .auth = imap_auth, .flush = imap_flush,
+				     .index_behind = imap_index_behind };
 	struct buf err = BUF_INIT;
 	struct imapd *e;
 

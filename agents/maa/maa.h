@@ -18,6 +18,7 @@ struct maa {
 	uint64_t max_literal;
 	int max_connections;
 	struct authcache *authcache;	/* shared by the sessions (lib/authcache.h) */
+	char *index_spool;		/* DATA_DIR/index: poczta-mda's notes */
 };
 
 /* A listener: which protocol, and whether TLS starts at once (RFC 8314). */

@@ -110,6 +110,12 @@ static void maa_setup(struct maa *m, const struct conf *c)
 	free(log);
 	m->hostname = settings_hostname(c);
 	m->users_file = settings_users_file(c);
+	{
+		char *data = settings_data_dir(c);
+
+		m->index_spool = xasprintf("%s/index", data);
+		free(data);
+	}
 	m->clear_auth = conf_get_bool(c, "maa", NULL, "allow_clear_auth");
 	m->timeout_ms = (int)conf_get_duration(c, "maa", NULL, "timeout") * 1000;
 	m->max_literal = conf_get_size(c, "maa", NULL, "max_message_size");
@@ -243,6 +249,7 @@ int main(int argc, char **argv)
 	tls_server_free(m.tls);
 	free(m.hostname);
 	free(m.users_file);
+	free(m.index_spool);
 	conf_free(c);
 	return rc;
 }

@@ -60,4 +60,15 @@ search "INBOX BODY ell" "INBOX BODY hello" >"$T/out" 2>&1
 check_eq "not all indexed: substrings are found by reading" "INBOX BODY ell => 1 5" \
 	"$(grep 'BODY ell' "$T/out")"
 check_eq "... and words too" "INBOX BODY hello => 1 5" "$(grep 'BODY hello' "$T/out")"
+
+# An indexed message gone and a new one not indexed: the index still counts
+# as many messages as the folder has, but the new file is newer than the
+# index's last change, so it is read.
+rm -f "$A"/new/1700000000.hand.* "$A"/cur/1700000000.hand.*
+rm "$(grep -l '^Subject: jumps over' "$A"/new/* "$A"/cur/* 2>/dev/null | head -n 1)"
+sleep 1.1
+printf 'Subject: late\n\nhello again\n' >"$A/new/1800000000.late.poczta.test"
+search "INBOX BODY hello" >"$T/out" 2>&1
+check_eq "a message newer than the index is searched too" "INBOX BODY hello => 1 4" \
+	"$(grep 'BODY hello' "$T/out")"
 done_testing
