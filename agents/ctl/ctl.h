@@ -46,13 +46,8 @@ int reindex_cmd(struct ctl *ctl, int argc, char **argv);
 int trace_cmd(struct ctl *ctl, int argc, char **argv);
 int account_cmd(struct ctl *ctl, int argc, char **argv);
 
-/* proc.c - processes of the stack, found by pid file */
-/* proc_read_pid - the pid in path, 0 when missing or malformed */
-pid_t proc_read_pid(const char *path);
+/* proc.c - processes of the stack (found by pid file: lib/stackinfo.h) */
 int proc_write_pid(const char *path, pid_t pid);
-/* proc_alive - whether pid runs (and is not a zombie) and, when /proc says,
- * runs program */
-bool proc_alive(pid_t pid, const char *program);
 /* proc_spawn - start argv detached (new session, stdin /dev/null, stdout
  * and stderr appended to log); the pid, or -1 with err saying why */
 pid_t proc_spawn(char *const argv[], const char *log, struct buf *err);

@@ -1,5 +1,6 @@
-/* proc.c - the stack's processes: pid files, starting one detached,
- * stopping one, and the tail of its log. */
+/* proc.c - the stack's processes: writing pid files (reading them is
+ * lib/stackinfo.c), starting one detached, stopping one, and the tail of
+ * its log. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,23 +14,8 @@
 #include "ctl.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "stackinfo.h"
 #include "xalloc.h"
-
-pid_t proc_read_pid(const char *path)
-{
-	char *text = read_file(path, NULL);
-	long long v;
-	char *nl;
-
-	if (text == NULL)
-		return 0;
-	if ((nl = strchr(text, '\n')) != NULL)
-		*nl = '\0';
-	if (!conf_parse_int(text, &v) || v <= 1 || v > 0x7fffffff)
-		v = 0;
-	free(text);
-	return (pid_t)v;
-}
 
 int proc_write_pid(const char *path, pid_t pid)
 {
@@ -37,54 +23,6 @@ int proc_write_pid(const char *path, pid_t pid)
 	int n = snprintf(text, sizeof(text), "%ld\n", (long)pid);
 
 	return atomic_write_file(path, text, (size_t)n, 0644);
-}
-
-/* proc_file - the contents of /proc/PID/what, NULL when unreadable; *len
- * is its length */
-static char *proc_file(pid_t pid, const char *what, size_t *len)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, what);
-	return read_file(path, len);
-}
-
-/* proc_is_zombie - whether pid has exited but is not yet reaped */
-static bool proc_is_zombie(pid_t pid)
-{
-	char *stat = proc_file(pid, "stat", NULL);
-	char *paren = stat ? strrchr(stat, ')') : NULL;
-	bool z = paren && paren[1] == ' ' && paren[2] == 'Z';
-
-	free(stat);
-	return z;
-}
-
-/* proc_runs - whether /proc says pid runs program (true when it cannot tell):
- * a guard against a pid file whose pid now belongs to someone else */
-static bool proc_runs(pid_t pid, const char *program)
-{
-	size_t len, i;
-	char *cmd = proc_file(pid, "cmdline", &len);
-	bool found;
-
-	if (cmd == NULL)
-		return true;
-	for (i = 0; i < len; i++)
-		if (cmd[i] == '\0')
-			cmd[i] = ' ';
-	found = len == 0 || strstr(cmd, program) != NULL;
-	free(cmd);
-	return found;
-}
-
-bool proc_alive(pid_t pid, const char *program)
-{
-	if (pid <= 1)
-		return false;
-	if (kill(pid, 0) < 0 && errno != EPERM)
-		return false;
-	return !proc_is_zombie(pid) && proc_runs(pid, program);
 }
 
 /* proc_child - in the child: detach, redirect, exec; on failure write errno
@@ -150,7 +88,7 @@ static bool proc_gone(pid_t pid, int timeout_ms)
 	int waited;
 
 	for (waited = 0; waited <= timeout_ms; waited += 50) {
-		if (!proc_alive(pid, ""))
+		if (!stackinfo_alive(pid, ""))
 			return true;
 		proc_sleep_ms(50);
 	}

@@ -1,5 +1,6 @@
-/* stack.c - up, down and status: the table of agents poczta-ctl runs, each
- * started detached with its pid in DATA_DIR/run/NAME.pid. */
+/* stack.c - up, down and status of the agents poczta-ctl runs (their table
+ * is lib/stackinfo.c), each started detached with its pid in
+ * DATA_DIR/run/NAME.pid. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -17,75 +18,33 @@
 #include "i18n.h"
 #include "msg.h"
 #include "settings.h"
+#include "stackinfo.h"
 #include "xalloc.h"
 
 #define STACK_WAIT_MS 5000	/* for an agent to accept connections */
 #define STACK_STOP_MS 5000	/* for an agent to end after SIGTERM */
 #define STACK_LOG_LINES 10	/* of the log shown when an agent fails */
 
-/* An agent of the stack: it is configured when [section] address_key is
- * set, which is also where it listens; it runs as program -c FILE args...
- * An agent without address_key listens nowhere: poczta-mra watch is
- * configured when some [account] says watch = yes. */
-struct stack_agent {
-	const char *name;
-	const char *program;
-	const char *role;
-	const char *section;
-	const char *address_key;
-	const char *args[4];
-};
-
-static const struct stack_agent stack_agents[] = {
-	{ "mda", "poczta-mda", "MDA", "mda", "lmtp_listen", { "--lmtp", "--listen", NULL } },
-	{ "mta", "poczta-mta", "MTA", "mta", "listen", { "serve", NULL } },
-	{ "msa", "poczta-msa", "MSA", "msa", "listen", { NULL } },
-	{ "maa", "poczta-maa", "MAA", "maa", "imap_listen", { "serve", NULL } },
-	{ "mra", "poczta-mra", "MRA", "account", NULL, { "watch", NULL } },
-};
-#define STACK_NAGENTS (sizeof(stack_agents) / sizeof(stack_agents[0]))
-
 /* Where one agent stands now. */
 struct stack_state {
-	const struct stack_agent *agent;
+	const struct stackinfo_agent *agent;
 	const char *address;	/* from the configuration; NULL: not configured */
 	char *program;		/* its path; NULL: not built */
 	char *pidfile;
 	pid_t pid;		/* running; 0: not running */
 };
 
-/* stack_watched - "IDLE: NAME,..." for the accounts poczta-mra watch keeps
- * open (a static buffer), NULL when none says watch = yes */
-static const char *stack_watched(struct ctl *ctl)
-{
-	static char text[128];
-	size_t i, n = conf_count(ctl->conf, "account"), len;
-
-	len = (size_t)snprintf(text, sizeof(text), "IDLE:");
-	for (i = 0; i < n; i++) {
-		const char *name = conf_name(ctl->conf, "account", i);
-		if (conf_get_bool(ctl->conf, "account", name, "watch") && len < sizeof(text))
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s",
-						len > 5 ? "," : "", name);
-	}
-	return len > 5 ? text : NULL;
-}
-
 /* stack_state_get - find out where agent stands; free with stack_state_free */
-static void stack_state_get(struct ctl *ctl, const struct stack_agent *a,
+static void stack_state_get(struct ctl *ctl, const struct stackinfo_agent *a,
 			    struct stack_state *st)
 {
-	char *run = settings_run_dir(ctl->conf);
-
 	st->agent = a;
-	st->address = a->address_key ? conf_get(ctl->conf, a->section, NULL, a->address_key) :
-		      stack_watched(ctl);
+	st->address = stackinfo_address(ctl->conf, a);
 	st->program = progpath_find(a->program);
-	st->pidfile = xasprintf("%s/%s.pid", run, a->name);
-	st->pid = proc_read_pid(st->pidfile);
-	if (st->pid && !proc_alive(st->pid, a->program))
+	st->pidfile = stackinfo_pid_file(ctl->conf, a);
+	st->pid = stackinfo_read_pid(st->pidfile);
+	if (st->pid && !stackinfo_alive(st->pid, a->program))
 		st->pid = 0;
-	free(run);
 }
 
 static void stack_state_free(struct stack_state *st)
@@ -108,21 +67,6 @@ static bool stack_endpoint(struct ctl *ctl, const char *address, struct conf_end
 		free(p);
 	}
 	return true;
-}
-
-/* stack_log_path - where an agent's output goes: log_file, else
- * DATA_DIR/run/NAME.log; newly allocated */
-static char *stack_log_path(struct ctl *ctl, const struct stack_agent *a)
-{
-	char *log = conf_get_path(ctl->conf, "global", NULL, "log_file");
-	char *run;
-
-	if (log)
-		return log;
-	run = settings_run_dir(ctl->conf);
-	log = xasprintf("%s/%s.log", run, a->name);
-	free(run);
-	return log;
 }
 
 /* stack_wait - wait until pid accepts connections on ep (ep NULL: until it
@@ -185,7 +129,7 @@ static int stack_failed(const struct stack_state *st, pid_t pid, const char *why
 static int stack_start(struct ctl *ctl, struct stack_state *st, const struct conf_endpoint *ep)
 {
 	char conf[PATH_MAX], **argv;
-	char *log = stack_log_path(ctl, st->agent);
+	char *log = stackinfo_log_path(ctl->conf, st->agent);
 	struct buf err = BUF_INIT;
 	const char *why;
 	pid_t pid;
@@ -292,8 +236,8 @@ int stack_up(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (!stack_run_dir(ctl))
 		return EX_CANTCREAT;
-	for (i = 0; i < STACK_NAGENTS; i++) {
-		stack_state_get(ctl, &stack_agents[i], &st);
+	for (i = 0; i < STACKINFO_NAGENTS; i++) {
+		stack_state_get(ctl, &stackinfo_agents[i], &st);
 		one = stack_up_one(ctl, &st);
 		if (one != EX_OK)
 			rc = one;
@@ -305,7 +249,7 @@ int stack_up(struct ctl *ctl, int argc, char **argv)
 /* stack_down_one - stop one agent by its pid file */
 static int stack_down_one(struct stack_state *st)
 {
-	pid_t recorded = proc_read_pid(st->pidfile);
+	pid_t recorded = stackinfo_read_pid(st->pidfile);
 
 	if (st->pid == 0) {
 		if (recorded)
@@ -333,8 +277,8 @@ int stack_down(struct ctl *ctl, int argc, char **argv)
 
 	if (rc != EX_OK)
 		return rc;
-	for (i = STACK_NAGENTS; i-- > 0;) {	/* stop in the reverse order */
-		stack_state_get(ctl, &stack_agents[i], &st);
+	for (i = STACKINFO_NAGENTS; i-- > 0;) {	/* stop in the reverse order */
+		stack_state_get(ctl, &stackinfo_agents[i], &st);
 		one = stack_down_one(&st);
 		if (one != EX_OK)
 			rc = one;
@@ -372,8 +316,8 @@ int stack_status(struct ctl *ctl, int argc, char **argv)
 	ctl_put_padded(_("ROLE"), 6);
 	ctl_put_padded(_("ADDRESS"), 29);
 	printf("%s\n", _("STATE"));
-	for (i = 0; i < STACK_NAGENTS; i++) {
-		stack_state_get(ctl, &stack_agents[i], &st);
+	for (i = 0; i < STACKINFO_NAGENTS; i++) {
+		stack_state_get(ctl, &stackinfo_agents[i], &st);
 		ctl_put_padded(st.agent->name, 9);
 		ctl_put_padded(st.agent->role, 6);
 		ctl_put_padded(st.address ? st.address : "-", 29);
