@@ -87,6 +87,9 @@ void queue_new_abort(struct queue_new *n);
 /* The queue manager's side. */
 /* queue_list - the ids of queued messages, newly allocated, NULL-terminated */
 char **queue_list(struct queue *q);
+/* queue_count - the number of queued messages under the queue directory
+ * dir, without opening the queue (read only); -1 when unreadable */
+long queue_count(const char *dir);
 int queue_load(struct queue *q, const char *id, struct queue_env *env, struct dsn *d);
 /* queue_data_fd - the message data, opened read-only; -1 with d set */
 int queue_data_fd(struct queue *q, const char *id, struct dsn *d);

@@ -65,6 +65,28 @@ char **queue_list(struct queue *q)
 	return ids;
 }
 
+/* queue_count - how many messages are queued under the queue directory
+ * dir, read only (nothing created or cleaned, unlike queue_open): for a
+ * viewer such as the client's agents screen; -1 when dir is unreadable */
+long queue_count(const char *dir)
+{
+	char *msgdir = xasprintf("%s/msg", dir), id[QUEUE_ID_MAX];
+	DIR *d = opendir(msgdir);
+	struct dirent *e;
+	long n = 0;
+
+	if (d == NULL) {
+		free(msgdir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (queue_env_name(e->d_name, id) && queue_exists(msgdir, id, NULL))
+			n++;
+	closedir(d);
+	free(msgdir);
+	return n;
+}
+
 /* queue_bad_id - refuse an id that is not one (it would name another file) */
 static int queue_bad_id(const char *id, struct dsn *d)
 {
