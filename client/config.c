@@ -133,6 +133,7 @@ bool cfg_load(struct client_config *cfg, const struct conf *c, struct buf *err)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->maildir = cfg_maildir(c);
+	cfg->conf = c;
 	cfg->start = xstrdup(conf_get(c, "client", NULL, "start"));
 	cfg->threads = strcmp(conf_get(c, "client", NULL, "view"), "threads") == 0;
 	cfg->oldest_first = strcmp(conf_get(c, "client", NULL, "sort"), "oldest") == 0;

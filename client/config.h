@@ -36,6 +36,7 @@ struct client_config {
 	struct keys keys;
 	struct cfg_search *searches;
 	size_t nsearches;
+	const struct conf *conf;	/* the whole file, borrowed (the agents screen) */
 };
 
 /* cfg_load - the client's settings from c; false with every problem in

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include "demo.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "progpath.h"
 #include "xalloc.h"
@@ -77,6 +78,36 @@ static int demo_ctl(const char *ctl, const char *log, char *const args[])
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* demo_trace - turn on every agent's trace (trace = yes in its section of
+ * the sandbox's poczta.conf), so that the agents screen (A) and the log
+ * show their protocol dialogue live; 0, or -1 when the file cannot be
+ * rewritten */
+static int demo_trace(const char *conf)
+{
+	static const char *const sections[] = { "[mda]\n", "[mta]\n", "[msa]\n", "[maa]\n" };
+	size_t len, i;
+	char *text = read_file(conf, &len), *p, *line;
+	struct buf out = BUF_INIT;
+	int r;
+
+	if (text == NULL)
+		return -1;
+	for (p = text; *p; p = line) {
+		line = strchr(p, '\n');
+		line = line ? line + 1 : p + strlen(p);
+		buf_append(&out, p, (size_t)(line - p));
+		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+			if ((size_t)(line - p) == strlen(sections[i]) &&
+			    strncmp(p, sections[i], strlen(sections[i])) == 0)
+				buf_puts(&out, "# the demo shows each agent's dialogue (poczta.conf(5))\n"
+					 "trace = yes\n");
+	}
+	r = atomic_write_file(conf, out.data, out.len, 0644);
+	buf_free(&out);
+	free(text);
+	return r;
 }
 
 /* demo_fill - the generated mail into the sandbox's Maildir, indexed */
@@ -151,7 +182,7 @@ int demo_run(const char *argv0)
 	if (demo_ctl(ctl, log, (char *const[]){ "poczta-ctl", "init", dir, "--user", "user",
 						"--domain", "poczta.test", "--port-base", base,
 						NULL }) < 0 ||
-	    demo_fill(dir, ctl, conf, log) < 0 ||
+	    demo_trace(conf) < 0 || demo_fill(dir, ctl, conf, log) < 0 ||
 	    demo_ctl(ctl, log, (char *const[]){ "poczta-ctl", "-c", conf, "up", NULL }) < 0) {
 		fprintf(stderr, _("poczta: the demo could not be set up; see %s\n"), log);
 	} else {

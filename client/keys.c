@@ -31,6 +31,7 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_SAVE, "save", "s", N_("save the attachment (never over an existing file)") },
 	{ ACT_VIEW, "view", "m", N_("open the attachment through mailcap") },
 	{ ACT_PATH, "path", "P", N_("the message's path through the mail agents") },
+	{ ACT_AGENTS, "agents", "A", N_("the mail agents: the chain, each one's state and dialogue") },
 	{ ACT_HELP, "help", "?", N_("this help") },
 	{ ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
 	{ ACT_NONE, NULL, NULL, NULL }

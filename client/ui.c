@@ -13,6 +13,7 @@
 #include "xalloc.h"
 
 #define UI_IDLE_MS 5000		/* how often new mail is looked for */
+#define UI_AGENTS_MS 1000	/* how often the agents screen is read again */
 
 void ui_put(int y, int x, const char *text, int cols, int pair, int attrs)
 {
@@ -152,6 +153,8 @@ static void ui_draw(struct ui *u)
 	erase();
 	if (u->help)
 		ui_help_draw(u);
+	else if (u->agents)
+		ui_agents_draw(u);
 	else if (u->pg)
 		ui_pager_draw(u);
 	else
@@ -191,7 +194,11 @@ static void ui_dispatch(struct ui *u, int key)
 	} else if (a == ACT_HELP) {
 		u->help = true;
 		u->help_top = 0;
-	} else if (u->pg)
+	} else if (u->agents)
+		ui_agents_key(u, a);
+	else if (a == ACT_AGENTS)
+		ui_agents_open(u);
+	else if (u->pg)
 		ui_pager_key(u, a);
 	else if (u->sb_focus)
 		ui_sidebar_key(u, a);
@@ -207,6 +214,8 @@ static void ui_idle(struct ui *u)
 {
 	struct ui_index *ix;
 
+	if (u->agents)
+		ui_agents_refresh(u);
 	if (!mbox_db_refresh(u->db))
 		return;
 	for (ix = u->ix; ix; ix = ix->prev)
@@ -241,8 +250,8 @@ int ui_run(struct client_config *cfg)
 	sidebar_count(&u.sb, u.db);
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
-	timeout(UI_IDLE_MS);
 	while (!u.quit && u.ix) {
+		timeout(u.agents ? UI_AGENTS_MS : UI_IDLE_MS);
 		ui_draw(&u);
 		key = ui_key();
 		if (key >= 0)
@@ -251,6 +260,7 @@ int ui_run(struct client_config *cfg)
 			ui_idle(&u);
 	}
 	endwin();
+	ui_agents_close(&u);
 	ui_pager_close(&u);
 	while (u.ix)
 		ui_index_pop(&u);

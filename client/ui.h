@@ -10,6 +10,7 @@
 #include "sidebar.h"
 
 struct mimeview;
+struct agents;
 
 /* An index screen: a list and where the cursor is; screens stack up as
  * threads and searches are opened, and q goes back down. */
@@ -49,6 +50,7 @@ struct ui {
 	struct ui_pager *pg;
 	char status[512];
 	int rows, cols;
+	struct agents *agents;	/* the agents screen, shown when not NULL */
 };
 
 /* ui_run - the client on cfg's Maildir until the user quits; exit status */
@@ -84,5 +86,14 @@ void ui_pager_key(struct ui *u, int action);
 void ui_path_draw(struct ui *u);
 /* ui_pager_relayout - render again for a new width, keeping the place */
 void ui_pager_relayout(struct ui *u);
+
+/* ui_agents.c - the agents screen: the chain MUA -> MSA -> MTA -> MDA ->
+ * MAA -> MRA as boxes with each agent's state, address, queue, last log
+ * line and protocol lines (client/agents.h), refreshed on the idle tick */
+void ui_agents_open(struct ui *u);
+void ui_agents_close(struct ui *u);
+void ui_agents_refresh(struct ui *u);
+void ui_agents_draw(struct ui *u);
+void ui_agents_key(struct ui *u, int action);
 
 #endif
