@@ -38,8 +38,8 @@ struct args {
 static _Noreturn void usage(int status)
 {
 	fprintf(status ? stderr : stdout, "%s",
-		_("usage: poczta-mda [-c FILE] [-f SENDER] [-d RECIPIENT]... < message\n"
-		  "       poczta-mda [-c FILE] --lmtp [--listen]\n"
+		_("usage: poczta-mda [-c FILE] [-f SENDER] [-d RECIPIENT]... [--trace] < message\n"
+		  "       poczta-mda [-c FILE] --lmtp [--listen] [--trace]\n"
 		  "       poczta-mda [-c FILE] --test SCRIPT [-f SENDER] [-d RECIPIENT] < message\n"));
 	exit(status);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t-client-agents.sh - the client's agents screen (A) on poczta --demo in
-# tmux: the chain's boxes, each agent running with its address; a message
+# tmux (after every agent's --help and section are checked for the trace
+# switch): the chain's boxes, each agent running with its address; a message
 # sent to the MTA shows in the MTA box's protocol lines (the demo turns the
 # agents' trace on); the MSA killed by pid shows stopped; the boxes wrap
 # into rows at 80x24 and stand in one row at 200 columns.
@@ -68,6 +69,15 @@ for role in ("MUA", "MSA", "MTA", "MDA", "MAA", "MRA"):
 print(" ".join(out))'
 }
 tops_are () { [ "$(tops)" = "$1" ]; }
+
+# issue 9: every agent's --help names --trace, and every agent's section
+# takes the trace switch
+for a in mda mta msa maa mra; do
+	check "poczta-$a --help names --trace" sh -c "'$BIN/poczta-$a' --help 2>&1 | grep -q -- '--trace'"
+done
+printf '[global]\ndata_dir = d\n[mda]\ntrace = yes\n[mta]\ntrace = yes\n[msa]\ntrace = yes\n[maa]\ntrace = yes\n[account a]\nhost = h\nuser = u\ntrace = yes\n' >"$T/trace.conf"
+mkdir -p "$T/d"
+check "every agent's section takes trace = yes" "$BIN/poczta-ctl" -c "$T/trace.conf" check
 
 mkdir -p "$T/cwd"
 tm new-session -d -s demo -x 120 -y 30 \
