@@ -1,0 +1,53 @@
+#!/bin/sh
+# t-client-l10n.sh - the client speaks the user's language from LANG alone
+# (no LANGUAGE, no LC_ALL, no POCZTA_LOCALEDIR: the build tree's catalogues
+# are found beside bin/): poczta --demo in tmux under pl_PL.UTF-8,
+# ru_RU.UTF-8 and sv_SE.UTF-8, the index's status line and the help screen
+# in Polish, Russian and Swedish.  The locales must exist (.ci/run and the
+# README's quick start generate them): a missing one fails, never skips.
+. "$(dirname "$0")/../lib.sh"
+
+command -v tmux >/dev/null || { not_ok "tmux is installed"; done_testing; }
+[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
+SOCK=poczta-l10n-$$
+export TMUX_TMPDIR="$T"
+tm () { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; for c in "$T"/*/poczta-demo.*/poczta.conf; do
+	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT
+
+screen () { tm capture-pane -p -t "$S"; }
+# wait_for TEXT [SECONDS]: until TEXT is on the screen
+wait_for () {
+	i=0
+	while [ $i -lt $((${2:-20} * 10)) ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	screen | sed 's/^/# /'
+	return 1
+}
+
+# client LOCALE STATUS HELP-TITLE HELP-LINE: the demo under LANG=LOCALE
+client () {
+	S=$(echo "$1" | cut -c1-2)
+	if ! locale -a | grep -qix "$(echo "$1" | sed 's/UTF-8/utf8/')"; then
+		not_ok "$1 is available (locale -a; .ci/run generates it)"
+		return
+	fi
+	mkdir -p "$T/$S"
+	tm new-session -d -s "$S" -x 120 -y 30 \
+		"cd '$T/$S' && env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LC_CTYPE \
+		 -u POCZTA_LOCALEDIR TMPDIR='$T/$S' LANG=$1 $BIN/poczta --demo; sleep 60"
+	check "$1: the index's status line is translated" wait_for "$2" 60
+	tm send-keys -t "$S" '?'
+	check "$1: the help screen's title is translated" wait_for "$3"
+	check "$1: ... and its lines" wait_for "$4"
+	tm send-keys -t "$S" Q
+	wait_for "rm -rf" >/dev/null
+}
+
+client pl_PL.UTF-8 "q:wstecz  /:szukaj  c:zmień" "poczta: klawisze (q: wstecz)" "ta pomoc"
+client ru_RU.UTF-8 "q:назад  /:поиск  c:сменить" "poczta: клавиши (q: назад)" "эта справка"
+client sv_SE.UTF-8 "q:tillbaka  /:sök  c:byt" "poczta: tangenter (q: tillbaka)" "den här hjälpen"
+done_testing
