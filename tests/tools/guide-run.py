@@ -14,6 +14,13 @@ reader types and "S:" lines the server answers.  The replay sends the C:
 lines and checks each answer's status (the SMTP code, the IMAP tagged
 status, POP3's +OK/-ERR): the rest of a reply (ids, dates) may differ.
 
+A block whose info string is "tmux" is a session in a terminal program:
+its first line is the command ("$ bin/poczta"), started in a tmux session
+of its own; then "K:" lines are keys the reader presses (text as it is,
+key names in angle brackets: "<Enter>", "<Up>", "<Esc>"; tmux's names) and
+"S:" lines text that must appear on the screen (waited for up to 30 s).
+When the block ends, the program must have ended too (within 30 s).
+
 HTML comments the reader does not see add checks:
   <!-- check: CMD -->   CMD must exit 0
   <!-- wait: CMD -->    CMD is retried for up to 30 s until it exits 0
@@ -55,6 +62,14 @@ def script(guide):
     lines = ["n=0", "fail=0",
              "step () { n=$((n + 1)); if [ $1 -eq 0 ]; then echo \"ok $n - guide: $2\"; "
              "else echo \"not ok $n - guide: $2 (exit $1)\"; fail=1; fi; }"]
+    lines += ['tmx () { tmux -L "guide-$$" "$@"; }',
+              "screen_has () { i=0; while [ $i -lt 300 ]; do "
+              "tmx capture-pane -p -t guide 2>/dev/null | grep -qF -- \"$1\" && return 0; "
+              "sleep 0.1; i=$((i + 1)); done; tmx capture-pane -p -t guide 2>/dev/null | "
+              "sed 's/^/# /'; return 1; }",
+              "session_ended () { i=0; while tmx has-session -t guide 2>/dev/null; do "
+              "[ $i -ge 300 ] && { tmx kill-server; return 1; }; sleep 0.1; i=$((i + 1)); "
+              "done; return 0; }"]
     ndialogue = 0
     for info, body in blocks(guide):
         if info == "sh":
@@ -73,6 +88,8 @@ def script(guide):
             lines.append("i=0; st=1; while :; do if %s; then st=0; break; fi; i=$((i + 1)); "
                          "[ $i -ge 300 ] && break; sleep 0.1; done >/dev/null 2>&1" % body[0])
             lines.append("step $st %s" % shlex.quote("wait: " + body[0]))
+        elif info == "tmux":
+            lines += tmux_block(body)
         elif info in ("smtp", "imap", "pop3"):
             ndialogue += 1
             connect = body[0][2:]
@@ -91,6 +108,38 @@ def script(guide):
             lines.append("step $? %s" % shlex.quote("dialogue: " + connect))
     lines.append("exit $fail")
     print("\n".join(lines))
+
+
+def tmux_keys(text):
+    """the send-keys commands that press text: literal runs with -l, and
+    <Name> as tmux's key Name"""
+    out = []
+    for i, part in enumerate(re.split(r"<(\w+)>", text)):
+        if not part:
+            continue
+        if i % 2:
+            out.append("tmx send-keys -t guide %s" % shlex.quote(part))
+        else:
+            out.append("tmx send-keys -t guide -l %s" % shlex.quote(part))
+    return out
+
+
+def tmux_block(body):
+    """shell lines that run a tmux block: the program in a session of its
+    own (100x30, the guide's variables exported), keys, screen checks"""
+    cmd = body[0][2:]
+    lines = ["export BASE LAB",
+             'tmx new-session -d -s guide -x 100 -y 30 -c "$PWD" %s' % shlex.quote(cmd),
+             "step $? %s" % shlex.quote("tmux: " + cmd)]
+    for line in body[1:]:
+        if line.startswith("K: "):
+            lines += tmux_keys(line[3:])
+        elif line.startswith("S: "):
+            lines.append("screen_has %s" % shlex.quote(line[3:]))
+            lines.append("step $? %s" % shlex.quote("screen: " + line[3:]))
+    lines.append("session_ended")
+    lines.append("step $? %s" % shlex.quote("tmux: %s ended" % cmd))
+    return lines
 
 
 class Peer:
