@@ -2,9 +2,10 @@
 # t-client-l10n.sh - the client speaks the user's language from LANG alone
 # (no LANGUAGE, no LC_ALL, no POCZTA_LOCALEDIR: the build tree's catalogues
 # are found beside bin/): poczta --demo in tmux under pl_PL.UTF-8,
-# ru_RU.UTF-8 and sv_SE.UTF-8, the index's status line and the help screen
-# in Polish, Russian and Swedish.  The locales must exist (.ci/run and the
-# README's quick start generate them): a missing one fails, never skips.
+# ru_RU.UTF-8 and sv_SE.UTF-8: the index's status line, the help screen and
+# the agents screen in Polish, Russian and Swedish.  The locales must exist
+# (.ci/run and the README's quick start generate them): a missing one
+# fails, never skips.
 . "$(dirname "$0")/../lib.sh"
 
 command -v tmux >/dev/null || { not_ok "tmux is installed"; done_testing; }
@@ -28,7 +29,7 @@ wait_for () {
 	return 1
 }
 
-# client LOCALE STATUS HELP-TITLE HELP-LINE: the demo under LANG=LOCALE
+# client LOCALE STATUS HELP-TITLE HELP-LINE AGENTS: the demo under LANG=LOCALE
 client () {
 	S=$(echo "$1" | cut -c1-2)
 	if ! locale -a | grep -qix "$(echo "$1" | sed 's/UTF-8/utf8/')"; then
@@ -43,11 +44,16 @@ client () {
 	tm send-keys -t "$S" '?'
 	check "$1: the help screen's title is translated" wait_for "$3"
 	check "$1: ... and its lines" wait_for "$4"
+	tm send-keys -t "$S" q A
+	check "$1: the agents screen is translated" wait_for "$5"
 	tm send-keys -t "$S" Q
 	wait_for "rm -rf" >/dev/null
 }
 
-client pl_PL.UTF-8 "q:wstecz  /:szukaj  c:zmień" "poczta: klawisze (q: wstecz)" "ta pomoc"
-client ru_RU.UTF-8 "q:назад  /:поиск  c:сменить" "poczta: клавиши (q: назад)" "эта справка"
-client sv_SE.UTF-8 "q:tillbaka  /:sök  c:byt" "poczta: tangenter (q: tillbaka)" "den här hjälpen"
+client pl_PL.UTF-8 "q:wstecz  /:szukaj  c:zmień" "poczta: klawisze (q: wstecz)" "ta pomoc" \
+	"poczta: agenci pocztowi"
+client ru_RU.UTF-8 "q:назад  /:поиск  c:сменить" "poczta: клавиши (q: назад)" "эта справка" \
+	"poczta: почтовые агенты"
+client sv_SE.UTF-8 "q:tillbaka  /:sök  c:byt" "poczta: tangenter (q: tillbaka)" "den här hjälpen" \
+	"poczta: e-postagenterna"
 done_testing
