@@ -1,0 +1,47 @@
+/* compose_int.h - what the compose_*.c files share; not for other users. */
+#ifndef POCZTA_COMPOSE_INT_H
+#define POCZTA_COMPOSE_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+#include "compose.h"
+
+/* RFC 5322 2.1.1: a line is at most 998 octets, and should be at most 78 */
+#define CE_LINE_MAX	998
+#define CE_LINE_SOFT	78
+
+/* ce_ascii - whether s[0..n) is all 7-bit */
+bool ce_ascii(const char *s, size_t n);
+/* ce_qp - append s[0..n) (LF line ends) quoted-printable (RFC 2045 6.7) */
+void ce_qp(struct buf *out, const char *s, size_t n);
+/* ce_base64 - append base64 in lines of 76 characters (RFC 2045 6.8) */
+void ce_base64(struct buf *out, const void *p, size_t n);
+/* ce_text - append unstructured text s (UTF-8) with RFC 2047 encoded words
+ * where it is not ASCII */
+void ce_text(struct buf *out, const char *s);
+/* ce_phrase - append a display name (UTF-8) as atoms, a quoted string or
+ * RFC 2047 encoded words (RFC 2047 5 (3)) */
+void ce_phrase(struct buf *out, const char *s);
+/* ce_field - append "name: value" folded at its spaces (RFC 5322 2.2.3);
+ * -1 with err when a line would still be over 998 octets */
+int ce_field(struct buf *out, const char *name, const char *value, struct buf *err);
+/* ce_param - append "; name=value" to a MIME header, RFC 2231 encoded
+ * (with continuations) when value is not a short ASCII token */
+void ce_param(struct buf *out, const char *name, const char *value);
+/* ce_flowed - append text as RFC 3676 format=flowed */
+void ce_flowed(struct buf *out, const char *s, size_t n);
+/* ce_unflow - append flowed text s joined back into its lines (RFC 3676
+ * 4.2 soft breaks removed, 4.4 space-stuffing undone) */
+void ce_unflow(struct buf *out, const char *s, size_t n);
+/* ce_addrlist - parse the typed address list of field with libetpan: the
+ * list re-written for the header into out (when out is not NULL), every
+ * addr-spec appended to *addrs (when addrs is not NULL); -1 with err
+ * naming the field when it does not parse */
+int ce_addrlist(const char *field, const char *typed, struct buf *out, char ***addrs,
+		struct buf *err);
+/* ce_blank - whether s is NULL or only white space */
+bool ce_blank(const char *s);
+/* ce_random_hex - 2*n random hex digits from RAND_bytes into out */
+void ce_random_hex(struct buf *out, size_t n);
+
+#endif
