@@ -47,14 +47,10 @@ void compose_new(struct compose *c, const struct compose_opts *o)
 {
 	compose_free(c);
 	c->from = o->from ? xstrdup(o->from) : NULL;
-	if (o->signature && *o->signature) {
-		size_t n = strlen(o->signature);
-		/* RFC 3676 4.3: the separator is "-- " alone on its line */
-		c->body = xasprintf("\n-- \n%s%s", o->signature,
-				    o->signature[n - 1] == '\n' ? "" : "\n");
-	} else {
-		c->body = xstrdup("");
-	}
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '\n');
+	ce_sigblock(&b, o->signature);
+	c->body = buf_detach(&b);
 }
 
 int compose_att_add_file(struct compose *c, const char *path, const char *description,

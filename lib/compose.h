@@ -52,7 +52,7 @@ struct compose_opts {
 	const char *from;		/* the identity: "Name <addr>" */
 	char *const *alternates;	/* the user's other addresses (NULL-terminated, or NULL) */
 	const char *signature;		/* signature text (without "-- "), or NULL */
-	const char *attribution;	/* "On %d, %n wrote:" — %d the original's date, %n its author's name (else address) */
+	const char *attribution;	/* "On %d, %n wrote:" — %d the original's date, %n its author's name (else address); NULL: none */
 	const char *hostname;		/* right-hand side of made-up Message-IDs */
 	time_t now;			/* for Date and Message-ID */
 };
@@ -78,7 +78,9 @@ int compose_forward(struct compose *c, const struct compose_opts *o, bool as_att
 		    const char *orig, size_t len, struct buf *err);
 /* compose_from_message - a message back into a compose: a postponed
  * draft or a message taken back from the outbox.  The first text/plain
- * part is the body; every other part becomes an in-memory attachment. */
+ * part is the body (format=flowed joined back); every other part becomes
+ * an in-memory attachment.  message_id is left NULL: built again, the
+ * message gets a new one. */
 int compose_from_message(struct compose *c, const char *msg, size_t len, struct buf *err);
 
 /* compose_editor_text - the file the editor shows: From:, To:, Cc:, Bcc:,
@@ -105,6 +107,10 @@ char *compose_sender(const struct compose *c, struct buf *err);
  * stays under 78 octets (folded, RFC 5322 2.2.3).  0, or -1 with err (an
  * attachment that cannot be read, a header that does not parse). */
 int compose_build(struct compose *c, const struct compose_opts *o, struct buf *out, struct buf *err);
+/* compose_build_draft - compose_build with the Bcc field kept: a
+ * postponed draft, which compose_from_message reads back whole */
+int compose_build_draft(struct compose *c, const struct compose_opts *o, struct buf *out,
+			struct buf *err);
 
 /* compose_guess_type - the MIME type of a file from its name and its
  * first bytes: "text/plain" for UTF-8 text without NUL, known magic

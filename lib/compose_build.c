@@ -87,7 +87,7 @@ static int att_part(const struct compose_att *a, struct buf *out, struct buf *er
 	bool rfc822 = strcasecmp(type, "message/rfc822") == 0;
 	bool text = strncasecmp(type, "text/", 5) == 0;
 	buf_printf(out, "Content-Type: %s", type);
-	if (text && !a->type)
+	if (text && !strchr(type, ';'))
 		buf_printf(out, "; charset=%s", ce_ascii(data, len) ? "us-ascii" : "utf-8");
 	buf_printf(out, "\nContent-Disposition: %s", rfc822 ? "inline" : "attachment");
 	if (a->name && *a->name)
@@ -215,7 +215,7 @@ static char *make_id(const struct compose_opts *o, time_t now)
 }
 
 /* headers - the header section up to MIME-Version */
-static int headers(struct compose *c, const struct compose_opts *o, struct buf *out,
+static int headers(struct compose *c, const struct compose_opts *o, bool bcc, struct buf *out,
 		   struct buf *err)
 {
 	time_t now = o->now ? o->now : time(NULL);
@@ -239,6 +239,8 @@ static int headers(struct compose *c, const struct compose_opts *o, struct buf *
 		r = addr_field(out, "To", c->to, err);
 	if (r == 0)
 		r = addr_field(out, "Cc", c->cc, err);
+	if (r == 0 && bcc)
+		r = addr_field(out, "Bcc", c->bcc, err);
 	if (r == 0)
 		r = addr_field(out, "Reply-To", c->reply_to, err);
 	if (r == 0 && !ce_blank(c->subject)) {
@@ -260,12 +262,13 @@ static int headers(struct compose *c, const struct compose_opts *o, struct buf *
 	return r;
 }
 
-int compose_build(struct compose *c, const struct compose_opts *o, struct buf *out, struct buf *err)
+int ce_build(struct compose *c, const struct compose_opts *o, bool bcc, struct buf *out,
+	     struct buf *err)
 {
 	struct buf m = BUF_INIT;
 	int r;
 
-	r = headers(c, o, &m, err);
+	r = headers(c, o, bcc, &m, err);
 	if (r == 0) {
 		buf_puts(&m, "MIME-Version: 1.0\n");
 		r = body(c, &m, err);
@@ -274,4 +277,15 @@ int compose_build(struct compose *c, const struct compose_opts *o, struct buf *o
 		buf_append(out, m.data, m.len);
 	buf_free(&m);
 	return r;
+}
+
+int compose_build(struct compose *c, const struct compose_opts *o, struct buf *out, struct buf *err)
+{
+	return ce_build(c, o, false, out, err);
+}
+
+int compose_build_draft(struct compose *c, const struct compose_opts *o, struct buf *out,
+			struct buf *err)
+{
+	return ce_build(c, o, true, out, err);
 }

@@ -44,4 +44,36 @@ bool ce_blank(const char *s);
 /* ce_random_hex - 2*n random hex digits from RAND_bytes into out */
 void ce_random_hex(struct buf *out, size_t n);
 
+/* an address list taken from a message: what the user would type for
+ * each mailbox ("Name <addr>", name decoded) and its bare addr-spec */
+struct ce_alist {
+	char **typed;
+	char **addrs;
+};
+
+/* ce_orig_field - the value of the first field name in the header of
+ * msg, unfolded and trimmed, or NULL; newly allocated */
+char *ce_orig_field(const char *msg, size_t len, const char *name);
+/* ce_alist_add - the mailboxes of a raw address field (groups flattened,
+ * display names decoded from RFC 2047), skipping addresses already in l
+ * and those in skip (NULL-terminated, may be NULL); false when raw does
+ * not parse */
+bool ce_alist_add(struct ce_alist *l, const char *raw, char *const *skip);
+/* ce_alist_join - the typed list joined with ", ", or NULL when empty;
+ * newly allocated */
+char *ce_alist_join(const struct ce_alist *l);
+void ce_alist_free(struct ce_alist *l);
+/* ce_parseable - msg has a header section libetpan reads; else false
+ * with err */
+bool ce_parseable(const char *msg, size_t len, struct buf *err);
+struct mimeview_part;
+/* ce_att_part - an in-memory attachment of c from a part of a message:
+ * its decoded octets (taken from data), its type, name and description */
+void ce_att_part(struct compose *c, struct buf *data, const struct mimeview_part *pt);
+/* ce_sigblock - append "-- \n" and the signature, when there is one */
+void ce_sigblock(struct buf *out, const char *signature);
+/* ce_build - compose_build, with the Bcc field when bcc */
+int ce_build(struct compose *c, const struct compose_opts *o, bool bcc, struct buf *out,
+	     struct buf *err);
+
 #endif
