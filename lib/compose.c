@@ -165,7 +165,10 @@ static int ed_check(enum ed_field f, const char *v, unsigned line, struct buf *e
 	int r = 0;
 
 	if (f <= ED_BCC || f == ED_REPLY_TO) {
-		if (!ce_blank(v) && ce_addrlist(ed_names[f], v, NULL, NULL, &why) < 0) {
+		/* any domain will do to check: bare local parts are allowed
+		 * but in From */
+		if (!ce_blank(v) && ce_addrlist(ed_names[f], v, f == ED_FROM ? NULL : "localhost",
+						NULL, NULL, &why) < 0) {
 			buf_printf(err, _("line %u: %s"), line, why.data);
 			r = -1;
 		}

@@ -170,13 +170,14 @@ static int body(const struct compose *c, struct buf *out, struct buf *err)
 }
 
 /* addr_field - an address field re-written and folded; nothing when empty */
-static int addr_field(struct buf *out, const char *name, const char *v, struct buf *err)
+static int addr_field(struct buf *out, const char *name, const char *v, const char *domain,
+		      struct buf *err)
 {
 	struct buf t = BUF_INIT;
 	int r = 0;
 
 	if (!ce_blank(v)) {
-		r = ce_addrlist(name, v, &t, NULL, err);
+		r = ce_addrlist(name, v, domain, &t, NULL, err);
 		if (r == 0)
 			r = ce_field(out, name, t.data ? t.data : "", err);
 	}
@@ -232,17 +233,18 @@ static int headers(struct compose *c, const struct compose_opts *o, bool bcc, st
 	/* RFC 5322 3.3, 3.6.1: the origination date */
 	rfc5322_date(now, date, sizeof(date));
 	buf_printf(out, "Date: %s\n", date);
-	r = addr_field(out, "From", c->from, err);
+	r = addr_field(out, "From", c->from, NULL, err);
+	char *domain = ce_domain(c);
 	/* RFC 5322 3.6.3: the destination fields; Bcc is for the envelope
 	 * only */
 	if (r == 0)
-		r = addr_field(out, "To", c->to, err);
+		r = addr_field(out, "To", c->to, domain, err);
 	if (r == 0)
-		r = addr_field(out, "Cc", c->cc, err);
+		r = addr_field(out, "Cc", c->cc, domain, err);
 	if (r == 0 && bcc)
-		r = addr_field(out, "Bcc", c->bcc, err);
+		r = addr_field(out, "Bcc", c->bcc, domain, err);
 	if (r == 0)
-		r = addr_field(out, "Reply-To", c->reply_to, err);
+		r = addr_field(out, "Reply-To", c->reply_to, domain, err);
 	if (r == 0 && !ce_blank(c->subject)) {
 		if (strpbrk(c->subject, "\r\n")) {
 			buf_puts(err, _("Subject: line breaks in the subject"));
@@ -258,6 +260,7 @@ static int headers(struct compose *c, const struct compose_opts *o, bool bcc, st
 		r = id_field(out, "In-Reply-To", c->in_reply_to, err);
 	if (r == 0)
 		r = id_field(out, "References", c->references, err);
+	free(domain);
 	buf_free(&s);
 	return r;
 }

@@ -35,10 +35,13 @@ void ce_flowed(struct buf *out, const char *s, size_t n);
 void ce_unflow(struct buf *out, const char *s, size_t n);
 /* ce_addrlist - parse the typed address list of field with libetpan: the
  * list re-written for the header into out (when out is not NULL), every
- * addr-spec appended to *addrs (when addrs is not NULL); -1 with err
- * naming the field when it does not parse */
-int ce_addrlist(const char *field, const char *typed, struct buf *out, char ***addrs,
-		struct buf *err);
+ * addr-spec appended to *addrs (when addrs is not NULL); a bare local
+ * part (a local alias or user) gets "@domain", or is an error when domain
+ * is NULL; -1 with err naming the field when it does not parse */
+int ce_addrlist(const char *field, const char *typed, const char *domain, struct buf *out,
+		char ***addrs, struct buf *err);
+/* ce_domain - the domain of c's From, or NULL; newly allocated */
+char *ce_domain(const struct compose *c);
 /* ce_blank - whether s is NULL or only white space */
 bool ce_blank(const char *s);
 /* ce_random_hex - 2*n random hex digits from RAND_bytes into out */

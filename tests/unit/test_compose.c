@@ -299,6 +299,19 @@ static void test_recipients(void **state)
 	assert_string_equal(v, "Team: a@x.example, \"B, b\" <b@y.example>;, c@z.example");
 	free(v);
 	free(m);
+	/* a local alias or user gets the sender's domain (RFC 5322 3.4.1) */
+	free(c.bcc);
+	c.bcc = xstrdup("team");
+	r = compose_recipients(&c, &err);
+	assert_string_equal(r[4], "team@example.org");
+	strlist_free(r);
+	free(c.cc);
+	c.cc = xstrdup("Local Team <team>");
+	m = build(&c, NULL);
+	v = field(m, "Cc");
+	assert_string_equal(v, "Local Team <team@example.org>");
+	free(v);
+	free(m);
 	x_free(&c.to);
 	x_free(&c.cc);
 	x_free(&c.bcc);
