@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "compose_int.h"
 #include "i18n.h"
 #include "xalloc.h"
@@ -59,9 +60,16 @@ int compose_att_add_file(struct compose *c, const char *path, const char *descri
 	struct compose_att *a;
 	const char *base = strrchr(path, '/');
 
-	if (access(path, R_OK) != 0) {
+	struct stat st;
+
+	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		/* L10N: an attachment's file; then the system's reason */
 		buf_printf(err, _("cannot attach %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	/* a device or a FIFO would never end */
+	if (!S_ISREG(st.st_mode)) {
+		buf_printf(err, _("cannot attach %s: not a regular file"), path);
 		return -1;
 	}
 	c->att = xreallocarray(c->att, c->natt + 1, sizeof(*c->att));

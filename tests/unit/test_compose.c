@@ -455,6 +455,8 @@ static void test_attachments(void **state)
 	c.att[3].name = xstrdup(longname);
 	assert_int_equal(compose_att_add_file(&c, "/nonexistent/file", NULL, &err), -1);
 	assert_non_null(strstr(err.data, "/nonexistent/file"));
+	/* a device would never end */
+	assert_int_equal(compose_att_add_file(&c, "/dev/zero", NULL, &err), -1);
 	assert_int_equal(c.natt, 4);
 	char *m = build(&c, &len);
 	assert_lines_short(m, len);
