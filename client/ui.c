@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 #include "i18n.h"
 #include "text.h"
@@ -155,6 +156,8 @@ static void ui_draw(struct ui *u)
 		ui_help_draw(u);
 	else if (u->agents)
 		ui_agents_draw(u);
+	else if (u->obs)
+		ui_outbox_draw(u);
 	else if (u->pg)
 		ui_pager_draw(u);
 	else
@@ -196,6 +199,8 @@ static void ui_dispatch(struct ui *u, int key)
 		u->help_top = 0;
 	} else if (u->agents)
 		ui_agents_key(u, a);
+	else if (ui_outbox_key(u, a))
+		;
 	else if (a == ACT_AGENTS)
 		ui_agents_open(u);
 	else if (u->pg)
@@ -214,8 +219,6 @@ static void ui_idle(struct ui *u)
 {
 	struct ui_index *ix;
 
-	if (u->agents)
-		ui_agents_refresh(u);
 	if (!mbox_db_refresh(u->db))
 		return;
 	for (ix = u->ix; ix; ix = ix->prev)
@@ -227,6 +230,7 @@ int ui_run(struct client_config *cfg)
 {
 	struct ui u;
 	struct buf err = BUF_INIT;
+	time_t last_idle = time(NULL);
 	int key;
 
 	memset(&u, 0, sizeof(u));
@@ -238,6 +242,7 @@ int ui_run(struct client_config *cfg)
 		return 1;
 	}
 	sidebar_load(&u.sb, cfg->maildir, cfg);
+	ui_outbox_open(&u);
 	initscr();
 	raw();
 	noecho();
@@ -251,16 +256,23 @@ int ui_run(struct client_config *cfg)
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
 	while (!u.quit && u.ix) {
-		timeout(u.agents ? UI_AGENTS_MS : UI_IDLE_MS);
+		/* a second's tick while the outbox counts down or sends, or
+		 * the agents screen is shown */
+		timeout(ui_outbox_tick(&u) || u.agents ? UI_AGENTS_MS : UI_IDLE_MS);
 		ui_draw(&u);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
-		else
+		else if (u.agents)
+			ui_agents_refresh(&u);
+		if (key < 0 && time(NULL) - last_idle >= UI_IDLE_MS / 1000) {
 			ui_idle(&u);
+			last_idle = time(NULL);
+		}
 	}
 	endwin();
 	ui_agents_close(&u);
+	ui_outbox_close(&u);
 	ui_pager_close(&u);
 	while (u.ix)
 		ui_index_pop(&u);
