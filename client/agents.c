@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "agents.h"
+#include "outbox.h"
 #include "queue.h"
 #include "settings.h"
 #include "stackinfo.h"
@@ -184,7 +185,18 @@ static long agents_queue(const struct conf *c)
 	return n < 0 ? 0 : n;
 }
 
-void agents_load(struct agents *a, const struct conf *c)
+/* agents_outbox - the messages in the client's outbox, waiting or being
+ * submitted or refused */
+static long agents_outbox(struct outbox *ob)
+{
+	size_t n;
+	struct outbox_entry *e = outbox_list(ob, &n);
+
+	outbox_list_free(e, n);
+	return (long)n;
+}
+
+void agents_load(struct agents *a, const struct conf *c, struct outbox *ob)
 {
 	const struct stackinfo_agent *s;
 	struct agents_box *b;
@@ -210,6 +222,8 @@ void agents_load(struct agents *a, const struct conf *c)
 		b->state = b->pid ? AGENTS_RUNNING : addr ? AGENTS_STOPPED : AGENTS_UNCONFIGURED;
 	}
 	agents_box(a, "MTA")->queue = agents_queue(c);
+	if (ob)
+		agents_box(a, "MUA")->queue = agents_outbox(ob);
 	agents_logs(a, c);
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include "conf.h"
 
+struct outbox;
+
 #define AGENTS_NBOX 6
 #define AGENTS_PROTO 4			/* protocol lines kept per agent */
 #define AGENTS_TAIL (64 * 1024)		/* bytes of a log read, from its end */
@@ -24,7 +26,8 @@ struct agents_box {
 	enum agents_state state;
 	long pid;		/* when running */
 	char *address;		/* where it listens, NULL: nowhere */
-	long queue;		/* messages waiting, -1: not shown */
+	long queue;		/* messages waiting (the MUA: in its outbox),
+				 * -1: not shown */
 	time_t last_time;	/* of its last log line, (time_t)-1: unknown */
 	char *last_text;	/* that line after the role, NULL: none */
 	char *proto[AGENTS_PROTO];	/* its last trace lines, oldest first */
@@ -45,9 +48,10 @@ struct agents_line {
 };
 
 /* agents_load - where the stack stands now, per the configuration c: pid
- * files, the end of the log(s), the MTA's queue.  Bounded: at most
- * AGENTS_TAIL bytes of each log are read.  Free with agents_free. */
-void agents_load(struct agents *a, const struct conf *c);
+ * files, the end of the log(s), the MTA's queue and, when ob is not NULL,
+ * the client's outbox (outbox.h).  Bounded: at most AGENTS_TAIL bytes of
+ * each log are read.  Free with agents_free. */
+void agents_load(struct agents *a, const struct conf *c, struct outbox *ob);
 void agents_free(struct agents *a);
 /* agents_parse_line - split "STAMP PROGRAM[PID]: ROLE LEVEL: text" or
  * "... ROLE C: text" (the stamp and the program are optional, as on an

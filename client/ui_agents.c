@@ -1,8 +1,8 @@
 /* ui_agents.c - the agents screen: the chain MUA -> MSA -> MTA -> MDA ->
  * MAA -> MRA drawn as boxes with arrows between them, in one row when the
  * terminal is wide enough and wrapped into rows otherwise, each box with
- * its agent's state, address, queue, last log line and last protocol
- * lines (the model is client/agents.c). */
+ * its agent's state, address, queue (the MUA's: its outbox), last log
+ * line and last protocol lines (the model is client/agents.c). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ void ui_agents_refresh(struct ui *u)
 	if (u->agents == NULL)
 		return;
 	agents_free(u->agents);
-	agents_load(u->agents, u->cfg->conf);
+	agents_load(u->agents, u->cfg->conf, u->ob);
 }
 
 void ui_agents_open(struct ui *u)
@@ -32,7 +32,7 @@ void ui_agents_open(struct ui *u)
 	if (u->cfg->conf == NULL)
 		return;
 	u->agents = xcalloc(1, sizeof(*u->agents));
-	agents_load(u->agents, u->cfg->conf);
+	agents_load(u->agents, u->cfg->conf, u->ob);
 }
 
 void ui_agents_close(struct ui *u)
@@ -110,7 +110,10 @@ static void ui_agents_box(const struct agents_box *b, int y, int x, int h, int w
 	       b->state == AGENTS_RUNNING ? A_BOLD : A_NORMAL);
 	ui_put(line++, x + 1, b->address ? b->address : "-", in, 0, A_NORMAL);
 	buf_reset(&t);
-	if (b->queue >= 0)
+	if (b->queue >= 0 && strcmp(b->role, "MUA") == 0)
+		/* L10N: messages in the client's outbox, not yet submitted */
+		buf_printf(&t, _("outbox: %ld"), b->queue);
+	else if (b->queue >= 0)
 		/* L10N: messages waiting in the MTA's queue */
 		buf_printf(&t, _("queue: %ld"), b->queue);
 	ui_put(line++, x + 1, buf_cstr(&t), in, 0, A_NORMAL);

@@ -103,6 +103,7 @@ check "the MTA box shows its address" box_has MTA "$(addr mta listen)"
 check "the MDA box shows its address" box_has MDA "$(addr mda lmtp_listen)"
 check "the MAA box shows its address" box_has MAA "$(addr maa imap_listen)"
 check "the MTA box shows its queue" box_has MTA "queue: 0"
+check "the MUA box shows the client's outbox" box_has MUA "outbox: 0"
 
 port=$(addr mta listen); port=${port##*:}
 swaks --server "127.0.0.1:$port" --from a@example.org --to user@poczta.test \

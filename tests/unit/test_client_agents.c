@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "../../client/agents.h"
+#include "../../client/outbox.h"
+#include "maildir.h"
 #include "dsn.h"
 #include "fsutil.h"
 #include "queue.h"
@@ -187,7 +189,7 @@ static void test_load_sandbox(void **state)
 	    "2026-11-22T08:00:06Z poczta-mta[21]: MTA C: QU");	/* being written */
 	queue_two();
 	c = conf_at("");
-	agents_load(&a, c);
+	agents_load(&a, c, NULL);
 
 	assert_string_equal(a.box[0].role, "MUA");
 	assert_int_equal(a.box[0].state, AGENTS_RUNNING);
@@ -223,7 +225,7 @@ static void test_load_sandbox(void **state)
 
 	kill(mta, SIGTERM);	/* the same tree once the MTA has ended */
 	waitpid(mta, NULL, 0);
-	agents_load(&a, c);
+	agents_load(&a, c, NULL);
 	assert_int_equal(agents_box(&a, "MTA")->state, AGENTS_STOPPED);
 	agents_free(&a);
 	conf_free(c);
@@ -245,7 +247,7 @@ static void test_log_tail_bounded(void **state)
 	path = xasprintf("%s/log/poczta.log", scratch);
 	assert_int_equal(atomic_write_file(path, log.data, log.len, 0644), 0);
 	c = conf_at("[account work]\nhost = imap.example.org\nuser = me\nwatch = yes\n");
-	agents_load(&a, c);
+	agents_load(&a, c, NULL);
 	assert_null(agents_box(&a, "MSA")->last_text);
 	assert_string_equal(agents_box(&a, "MAA")->last_text, "S: * OK IMAP4rev1");
 	assert_string_equal(agents_box(&a, "MRA")->last_text, "C: a1 IDLE");
@@ -257,12 +259,54 @@ static void test_log_tail_bounded(void **state)
 	buf_free(&log);
 }
 
+/* The MUA's box counts the client's outbox, when there is one. */
+static void test_mua_outbox(void **state)
+{
+	struct outbox_config oc;
+	struct outbox *ob;
+	struct agents a;
+	struct buf err = BUF_INIT;
+	struct dsn d;
+	char *const rcpts[] = { "user@poczta.test", NULL };
+	const char *msg = "From: u@poczta.test\nTo: user@poczta.test\nSubject: s\n\nx\n";
+	struct conf *c = conf_at("");
+
+	memset(&oc, 0, sizeof(oc));
+	oc.spool = xasprintf("%s/outbox", scratch);
+	oc.maildir = xasprintf("%s/Maildir", scratch);
+	oc.sent = xstrdup("Sent");
+	oc.send_delay = 60;
+	oc.queue_dir = xasprintf("%s/data/queue", scratch);
+	oc.run_dir = xasprintf("%s/data/run", scratch);
+	oc.hostname = xstrdup("client.example.org");
+	assert_int_equal(maildir_create(oc.maildir, &d), 0);
+	ob = outbox_open(&oc, &err);
+	assert_non_null(ob);
+	agents_load(&a, c, ob);
+	assert_int_equal(agents_box(&a, "MUA")->queue, 0);
+	agents_free(&a);
+	assert_int_equal(outbox_put(ob, msg, strlen(msg), "u@poczta.test", rcpts, 1, NULL, &err), 0);
+	assert_int_equal(outbox_put(ob, msg, strlen(msg), "u@poczta.test", rcpts, 1, NULL, &err), 0);
+	agents_load(&a, c, ob);
+	assert_int_equal(agents_box(&a, "MUA")->queue, 2);
+	assert_int_equal(agents_box(&a, "MTA")->queue, 0);	/* not the MTA's */
+	agents_free(&a);
+	agents_load(&a, c, NULL);	/* no outbox: nothing shown */
+	assert_int_equal(agents_box(&a, "MUA")->queue, -1);
+	agents_free(&a);
+	outbox_close(ob);
+	outbox_config_free(&oc);
+	conf_free(c);
+	buf_free(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test_setup_teardown(test_load_sandbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_tail_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mua_outbox, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
