@@ -197,7 +197,7 @@ static void ui_dispatch(struct ui *u, int key)
 	} else if (a == ACT_HELP) {
 		u->help = true;
 		u->help_top = 0;
-	} else if (u->agents)
+	} else if (u->agents && a != ACT_UNDO_SEND)	/* undo-send works everywhere */
 		ui_agents_key(u, a);
 	else if (ui_outbox_key(u, a))
 		;
