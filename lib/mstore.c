@@ -97,52 +97,6 @@ void mstore_msgs_free(struct mstore_msg *m, size_t n)
 	free(m);
 }
 
-/* mstore_list_read - parse FOLDER/poczta-uidlist into l; a missing or
- * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1) */
-static void mstore_list_read(const char *dir, struct mstore_list *l)
-{
-	char *path = xasprintf("%s/poczta-uidlist", dir), *text, *line, *save = NULL;
-	unsigned long long v, nx, m;
-
-	memset(l, 0, sizeof(*l));
-	text = read_file(path, NULL);
-	free(path);
-	if (text == NULL || sscanf(text, "P1 V%llu N%llu M%llu", &v, &nx, &m) != 3 ||
-	    v == 0 || v > UINT32_MAX || nx == 0 || nx > UINT32_MAX) {
-		l->uidvalidity = (uint32_t)time(NULL);
-		l->uidnext = 1;
-		l->modseq = 1;
-		l->dirty = true;
-		free(text);
-		return;
-	}
-	l->uidvalidity = (uint32_t)v;
-	l->uidnext = (uint32_t)nx;
-	l->modseq = m;
-	line = strtok_r(text, "\n", &save);
-	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-		unsigned long long uid, ms, size, idate;
-		char flags[16], base[512];
-		struct mstore_msg *e;
-
-		if (sscanf(line, "%llu %llu %llu %llu %15s %511s", &uid, &ms, &size, &idate,
-			   flags, base) != 6 || uid == 0 || uid >= l->uidnext ||
-		    (l->n && uid <= l->msgs[l->n - 1].uid))
-			continue;	/* a damaged line: the file gets a new UID */
-		l->msgs = xreallocarray(l->msgs, l->n + 1, sizeof(*l->msgs));
-		e = &l->msgs[l->n++];
-		memset(e, 0, sizeof(*e));
-		e->uid = (uint32_t)uid;
-		e->modseq = ms;
-		e->size = size;
-		e->idate = (time_t)idate;
-		e->flags = strcmp(flags, "-") == 0 ? 0 : mstore_flags_from_letters(flags);
-		e->base = xstrdup(base);
-	}
-	free(text);
-}
-
-static int mstore_list_write(const char *dir, const struct mstore_list *l);
 
 int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 {
@@ -177,29 +131,6 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 	return rc;
 }
 
-static int mstore_list_write(const char *dir, const struct mstore_list *l)
-{
-	char *path = xasprintf("%s/poczta-uidlist", dir);
-	struct buf b = BUF_INIT;
-	char letters[8];
-	size_t i;
-	int rc;
-
-	buf_printf(&b, "P1 V%" PRIu32 " N%" PRIu32 " M%" PRIu64 "\n", l->uidvalidity,
-		   l->uidnext, l->modseq);
-	for (i = 0; i < l->n; i++) {
-		const struct mstore_msg *e = &l->msgs[i];
-		mstore_flag_letters(e->flags, letters);
-		buf_printf(&b, "%" PRIu32 " %" PRIu64 " %" PRIu64 " %lld %s %s\n", e->uid,
-			   e->modseq, e->size, (long long)e->idate, *letters ? letters : "-",
-			   e->base);
-	}
-	rc = atomic_write_file(path, b.data, b.len, 0600);
-	free(path);
-	buf_free(&b);
-	return rc;
-}
-
 /* A file found in new/ or cur/. */
 struct mstore_file {
 	char *base, *file;
@@ -222,6 +153,7 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 	char *path = xasprintf("%s/%s", dir, sub);
 	DIR *d = opendir(path);
 	struct dirent *de;
+	size_t cap = *n;
 
 	free(path);
 	if (d == NULL)
@@ -247,7 +179,10 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 			free(from);
 			free(to);
 		}
-		*f = xreallocarray(*f, *n + 1, sizeof(**f));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*f = xreallocarray(*f, cap, sizeof(**f));
+		}
 		e = &(*f)[(*n)++];
 		e->base = info ? xstrndup(name, (size_t)(info - name)) : xstrdup(name);
 		e->file = file;
@@ -305,8 +240,11 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 			continue;
 		}
 		hit->used = true;
-		free(e->file);
-		e->file = xstrdup(hit->file);
+		if (e->file == NULL || strcmp(e->file, hit->file) != 0) {
+			free(e->file);
+			e->file = xstrdup(hit->file);
+			l->dirty = true;	/* the list names files not where the flags say */
+		}
 		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED)) {
 			e->modseq = ++l->modseq;	/* RFC 7162 3.1 */
 			l->dirty = true;
@@ -316,6 +254,8 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 		l->msgs[kept++] = *e;
 	}
 	l->n = kept;
+	if (nf)	/* room for every file: no reallocation per message */
+		l->msgs = xreallocarray(l->msgs, l->n + nf, sizeof(*l->msgs));
 	for (i = 0; i < nf; i++) {
 		struct mstore_msg *e;
 		struct stat st;
@@ -329,7 +269,6 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 			continue;
 		}
 		free(path);
-		l->msgs = xreallocarray(l->msgs, l->n + 1, sizeof(*l->msgs));
 		e = &l->msgs[l->n++];
 		memset(e, 0, sizeof(*e));
 		e->uid = l->uidnext++;
@@ -366,9 +305,29 @@ void mstore_unlock(int fd)
 		close(fd);	/* releases the flock */
 }
 
+/* mstore_trusted - whether l can be taken as it is: it was written from a
+ * scan with clean stamps that new/ and cur/ still have, and (when new/ is
+ * to be emptied) no message of it is in new/ */
+static bool mstore_trusted(const char *dir, bool move_new, const struct mstore_list *l)
+{
+	struct mstore_stamp snew, scur;
+	size_t i;
+
+	if (l->dirty || l->snew.sec == 0 || l->scur.sec == 0 ||
+	    mstore_stamps(dir, &snew, &scur) < 0 || !mstore_stamp_eq(&snew, &l->snew) ||
+	    !mstore_stamp_eq(&scur, &l->scur))
+		return false;
+	for (i = 0; move_new && i < l->n; i++)
+		if (strncmp(l->msgs[i].file, "new/", 4) == 0)
+			return false;
+	return true;
+}
+
 int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, struct buf *err)
 {
 	struct mstore_file *f = NULL;
+	struct mstore_stamp snew, scur;
+	struct timespec start;
 	size_t nf = 0, i;
 	int lock = mstore_lock(dir), rc = 0;
 
@@ -378,12 +337,27 @@ int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, stru
 		return -1;
 	}
 	mstore_list_read(dir, l);
+	if (mstore_trusted(dir, move_new, l)) {
+		l->fast = true;
+		mstore_unlock(lock);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &start);
 	if (mstore_scan_dir(dir, "cur", false, &f, &nf) < 0 ||
 	    mstore_scan_dir(dir, "new", move_new, &f, &nf) < 0) {
 		buf_printf(err, "%s: not a Maildir: %s", dir, strerror(errno));
 		rc = -1;
 	} else {
 		mstore_reconcile(dir, l, f, nf);
+		/* the stamps after the scan, kept if they are clean (mstore_list.c) */
+		if (mstore_stamps(dir, &snew, &scur) < 0 || !mstore_stamp_clean(&snew, &start) ||
+		    !mstore_stamp_clean(&scur, &start))
+			memset(&snew, 0, sizeof(snew)), memset(&scur, 0, sizeof(scur));
+		if (!mstore_stamp_eq(&snew, &l->snew) || !mstore_stamp_eq(&scur, &l->scur)) {
+			l->snew = snew;
+			l->scur = scur;
+			l->dirty = true;
+		}
 		if (l->dirty && mstore_list_write(dir, l) < 0) {
 			buf_printf(err, "%s: cannot write the UID list: %s", dir, strerror(errno));
 			rc = -1;
@@ -518,6 +492,7 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 	b->uidvalidity = l.uidvalidity;
 	b->uidnext = l.uidnext;
 	b->highestmodseq = l.modseq;
+	b->fast = l.fast;
 	return 0;
 }
 

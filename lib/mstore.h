@@ -4,15 +4,17 @@
  * hierarchy delimiter, names kept in modified UTF-7 as IMAP sends them
  * (lib/maildir.h).  Each folder has a UID list, FOLDER/poczta-uidlist:
  *
- *   P1 V<uidvalidity> N<uidnext> M<highestmodseq>
- *   <uid> <modseq> <size> <internaldate> <flags|-> <base>
+ *   P1 V<uidvalidity> N<uidnext> M<highestmodseq> [D<stamps of new/ and cur/>]
+ *   <uid> <modseq> <size> <internaldate> <flags|-> <base> [<file>]
  *
  * base is the file name up to ":2," so a message keeps its UID when it
  * moves from new/ to cur/ or when any program changes its flags.  size is
  * RFC822.SIZE (CRLF line ends), read from ",W=" in the name when the
  * deliverer put it there, else counted once; internaldate is the file's
- * mtime.  The list is the per-folder cache: a second SELECT reads it and
- * the directory names, never a message.  It is rewritten with
+ * mtime; file (as "new/NAME" or "cur/NAME") is there only when it is not
+ * "cur/<base>:2,<flags>".  The list is the per-folder cache: a SELECT
+ * reads it, never a message, and reads the directories only when their
+ * stamps differ from D's (mstore_list.c).  It is rewritten with
  * atomic_write_file under an flock on FOLDER/poczta-uidlist.lock, so
  * concurrent deliveries and sessions each see one UID per message.  Every
  * change of flags seen (by this program or another) takes a new MODSEQ
@@ -55,6 +57,7 @@ struct mstore_box {
 	size_t n;
 	bool readonly;
 	struct timespec mtime_new, mtime_cur;	/* of new/ and cur/ at the last rescan */
+	bool fast;		/* the last rescan trusted the list: new/ and cur/ not read */
 };
 
 /* What a rescan found changed since the session's last view (RFC 3501

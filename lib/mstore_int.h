@@ -4,13 +4,32 @@
 #define POCZTA_MSTORE_INT_H
 #include "mstore.h"
 
+/* a directory as stat saw it (mstore_list.c: when it is trusted) */
+struct mstore_stamp {
+	uint64_t ino, size;
+	int64_t sec;
+	long nsec;
+};
+
 struct mstore_list {
 	uint32_t uidvalidity, uidnext;
 	uint64_t modseq;		/* HIGHESTMODSEQ */
 	struct mstore_msg *msgs;	/* ascending UIDs */
 	size_t n;
 	bool dirty;			/* to be written back */
+	struct mstore_stamp snew, scur;	/* of new/ and cur/ when the list was right */
+	bool fast;			/* the sync trusted the stamps: no directory read */
 };
+
+/* mstore_list.c */
+void mstore_list_read(const char *dir, struct mstore_list *l);
+int mstore_list_write(const char *dir, const struct mstore_list *l);
+/* mstore_stamps - stat new/ and cur/; -1 if either is missing */
+int mstore_stamps(const char *dir, struct mstore_stamp *snew, struct mstore_stamp *scur);
+bool mstore_stamp_eq(const struct mstore_stamp *a, const struct mstore_stamp *b);
+/* mstore_stamp_clean - whether s is old enough to be trusted by a scan
+ * that began at start */
+bool mstore_stamp_clean(const struct mstore_stamp *s, const struct timespec *start);
 
 /* mstore_lock - take FOLDER/poczta-uidlist.lock; the fd, or -1 */
 int mstore_lock(const char *dir);

@@ -1,0 +1,208 @@
+/* mstore_list.c - FOLDER/poczta-uidlist read and written (mstore.h
+ * describes the format), and the directory stamps that let a sync trust
+ * the list without reading new/ and cur/.
+ *
+ * The header may end with "D" and the stamps of new/ and cur/ (inode,
+ * size, mtime in seconds and nanoseconds) as they were after the scan the
+ * list was written from.  They are recorded only when both mtimes are more
+ * than MSTORE_DIRTY_SECS older than the moment that scan began: a
+ * directory changed since then could have the same mtime as one changed
+ * again a moment later (file systems stamp with a coarse clock, and a
+ * rename inside cur/ leaves its size alone), so such an mtime is "dirty"
+ * and the next sync reads the directories again, as Dovecot's maildir
+ * code does with its dirty mtimes.  A stamp of zeros means "not trusted". */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "fsutil.h"
+#include "mstore.h"
+#include "mstore_int.h"
+#include "xalloc.h"
+
+#define MSTORE_DIRTY_SECS 1
+
+int mstore_stamps(const char *dir, struct mstore_stamp *snew, struct mstore_stamp *scur)
+{
+	static const char *const subs[] = { "new", "cur" };
+	struct mstore_stamp *out[] = { snew, scur };
+	int i, rc = 0;
+
+	for (i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/%s", dir, subs[i]);
+		struct stat st;
+
+		memset(out[i], 0, sizeof(*out[i]));
+		if (stat(p, &st) == 0) {
+			out[i]->ino = st.st_ino;
+			out[i]->size = (uint64_t)st.st_size;
+			out[i]->sec = st.st_mtim.tv_sec;
+			out[i]->nsec = st.st_mtim.tv_nsec;
+		} else
+			rc = -1;
+		free(p);
+	}
+	return rc;
+}
+
+bool mstore_stamp_eq(const struct mstore_stamp *a, const struct mstore_stamp *b)
+{
+	return a->ino == b->ino && a->size == b->size && a->sec == b->sec && a->nsec == b->nsec;
+}
+
+bool mstore_stamp_clean(const struct mstore_stamp *s, const struct timespec *start)
+{
+	return s->sec != 0 && s->sec + MSTORE_DIRTY_SECS < start->tv_sec;
+}
+
+/* next_num - the number at *p, which then points past it and one
+ * separator; false when there is none */
+static bool next_num(char **p, unsigned long long *v)
+{
+	char *s = *p;
+	unsigned long long x = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return false;
+		x = x * 10 + (unsigned)(*s - '0');
+	}
+	*v = x;
+	*p = *s ? s + 1 : s;
+	return true;
+}
+
+/* next_word - the word at *p, NUL-terminated in place; NULL if empty */
+static char *next_word(char **p)
+{
+	char *w = *p, *sp = strchr(w, ' ');
+
+	if (sp) {
+		*sp = '\0';
+		*p = sp + 1;
+	} else
+		*p = w + strlen(w);
+	return *w ? w : NULL;
+}
+
+static void list_stamps(char *p, struct mstore_list *l)
+{
+	unsigned long long v[8];
+	size_t i;
+
+	for (i = 0; i < 8 && next_num(&p, &v[i]); i++)
+		;
+	if (i < 8)
+		return;
+	l->snew = (struct mstore_stamp){ v[0], v[1], (int64_t)v[2], (long)v[3] };
+	l->scur = (struct mstore_stamp){ v[4], v[5], (int64_t)v[6], (long)v[7] };
+}
+
+/* mstore_list_read - parse FOLDER/poczta-uidlist into l; a missing or
+ * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1) */
+void mstore_list_read(const char *dir, struct mstore_list *l)
+{
+	char *path = xasprintf("%s/poczta-uidlist", dir), *text, *line, *next, *d;
+	unsigned long long v, nx, m;
+	size_t cap = 0;
+
+	memset(l, 0, sizeof(*l));
+	text = read_file(path, NULL);
+	free(path);
+	if (text == NULL || sscanf(text, "P1 V%llu N%llu M%llu", &v, &nx, &m) != 3 ||
+	    v == 0 || v > UINT32_MAX || nx == 0 || nx > UINT32_MAX) {
+		l->uidvalidity = (uint32_t)time(NULL);
+		l->uidnext = 1;
+		l->modseq = 1;
+		l->dirty = true;
+		free(text);
+		return;
+	}
+	l->uidvalidity = (uint32_t)v;
+	l->uidnext = (uint32_t)nx;
+	l->modseq = m;
+	next = strchr(text, '\n');
+	if (next)
+		*next++ = '\0';
+	if ((d = strstr(text, " D")) != NULL)
+		list_stamps(d + 2, l);
+	for (line = next; line && *line; line = next) {
+		unsigned long long uid, ms, size, idate;
+		char *p = line, *flags, *base, *file;
+		struct mstore_msg *e;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (!next_num(&p, &uid) || !next_num(&p, &ms) || !next_num(&p, &size) ||
+		    !next_num(&p, &idate) || (flags = next_word(&p)) == NULL ||
+		    (base = next_word(&p)) == NULL || strlen(base) > 500 ||
+		    uid == 0 || uid >= l->uidnext || (l->n && uid <= l->msgs[l->n - 1].uid))
+			continue;	/* a damaged line: the file gets a new UID */
+		file = next_word(&p);
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			l->msgs = xreallocarray(l->msgs, cap, sizeof(*l->msgs));
+		}
+		e = &l->msgs[l->n++];
+		memset(e, 0, sizeof(*e));
+		e->uid = (uint32_t)uid;
+		e->modseq = ms;
+		e->size = size;
+		e->idate = (time_t)idate;
+		if (strcmp(flags, "-") == 0)
+			flags = "";
+		e->flags = mstore_flags_from_letters(flags);
+		e->base = xstrdup(base);
+		if (file == NULL) {	/* "cur/BASE:2,FLAGS" */
+			size_t blen = strlen(base), flen = strlen(flags);
+			e->file = xmalloc(blen + flen + 8);
+			memcpy(e->file, "cur/", 4);
+			memcpy(e->file + 4, base, blen);
+			memcpy(e->file + 4 + blen, ":2,", 3);
+			memcpy(e->file + 7 + blen, flags, flen + 1);
+		} else
+			e->file = xstrdup(file);
+	}
+	free(text);
+}
+
+int mstore_list_write(const char *dir, const struct mstore_list *l)
+{
+	char *path = xasprintf("%s/poczta-uidlist", dir);
+	struct buf b = BUF_INIT;
+	char letters[8];
+	size_t i;
+	int rc;
+
+	buf_printf(&b, "P1 V%" PRIu32 " N%" PRIu32 " M%" PRIu64, l->uidvalidity, l->uidnext,
+		   l->modseq);
+	if (l->snew.sec && l->scur.sec)
+		buf_printf(&b, " D%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%ld,%" PRIu64 ",%" PRIu64
+			   ",%" PRId64 ",%ld", l->snew.ino, l->snew.size, l->snew.sec, l->snew.nsec,
+			   l->scur.ino, l->scur.size, l->scur.sec, l->scur.nsec);
+	buf_putc(&b, '\n');
+	for (i = 0; i < l->n; i++) {
+		const struct mstore_msg *e = &l->msgs[i];
+		size_t blen = strlen(e->base);
+		bool canonical;
+
+		mstore_flag_letters(e->flags, letters);
+		/* the file's name is written only when it is not the one the
+		 * flags give: in new/, or info letters of another program */
+		canonical = e->file && strncmp(e->file, "cur/", 4) == 0 &&
+			    strncmp(e->file + 4, e->base, blen) == 0 &&
+			    strncmp(e->file + 4 + blen, ":2,", 3) == 0 &&
+			    strcmp(e->file + 7 + blen, letters) == 0;
+		buf_printf(&b, "%" PRIu32 " %" PRIu64 " %" PRIu64 " %lld %s %s%s%s\n", e->uid,
+			   e->modseq, e->size, (long long)e->idate, *letters ? letters : "-",
+			   e->base, canonical || !e->file ? "" : " ", canonical || !e->file ? "" : e->file);
+	}
+	rc = atomic_write_file(path, b.data, b.len, 0600);
+	free(path);
+	buf_free(&b);
+	return rc;
+}
