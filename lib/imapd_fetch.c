@@ -59,6 +59,7 @@ struct fetch_req {
 	struct fetch_att a[32];
 	size_t n;
 	bool needs_data;	/* a section: the message is read */
+	bool needs_parse;	/* a section of a part: the message is parsed */
 	bool structure;		/* ENVELOPE, BODYSTRUCTURE or BODY: from the cache or read */
 	bool sets_seen;
 	long long changedsince;	/* RFC 7162 3.1.4; -1: none */
@@ -135,6 +136,7 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		r->structure = true;
 	if (a->kind == FA_BODY) {
 		r->needs_data = true;
+		r->needs_parse |= *a->spec != '\0';
 		r->sets_seen |= !a->peek;
 	}
 	return true;
@@ -228,6 +230,57 @@ static void fetch_section(const struct imapd_msg *msg, const struct fetch_att *a
 	buf_free(&wire);
 }
 
+/* fetch_whole - BODY[]<partial> straight from the stored bytes, without
+ * parsing: bare LF made CRLF (RFC 3501 2.3.4) and NUL made 0x80, as
+ * imapmsg_section does for the whole message */
+static void fetch_whole(const char *data, size_t len, const struct fetch_att *a, struct buf *out)
+{
+	size_t wire = len, from = 0, cnt, i, pos;
+	const char *p = data, *end = data + len, *nl;
+	char *o;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == data || nl[-1] != '\r')
+			wire++;
+		p = nl + 1;
+	}
+	cnt = wire;
+	if (a->origin >= 0) {	/* <origin.octets> */
+		from = (size_t)a->origin < wire ? (size_t)a->origin : wire;
+		cnt = wire - from < (size_t)a->count ? wire - from : (size_t)a->count;
+	}
+	buf_printf(out, "{%zu}\r\n", cnt);
+	buf_reserve(out, cnt + 1);
+	o = out->data + out->len;
+	if (cnt == wire && memchr(data, '\0', len) == NULL) {	/* line by line */
+		for (p = data; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
+			bool bare = nl == data || nl[-1] != '\r';
+			memcpy(o, p, (size_t)(nl - p));
+			o += nl - p;
+			if (bare)
+				*o++ = '\r';
+			*o++ = '\n';
+		}
+		memcpy(o, p, (size_t)(end - p));
+		o += end - p;
+		len = 0;	/* done */
+	}
+	for (i = 0, pos = 0; i < len && pos < from + cnt; i++) {
+		char c = data[i] == '\0' ? (char)0x80 : data[i];
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+			if (pos >= from)
+				*o++ = '\r';
+			if (++pos >= from + cnt)
+				break;
+		}
+		if (pos >= from)
+			*o++ = c;
+		pos++;
+	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
+}
+
 /* fetch_cache_kind - the cache slot of a structure item, or -1 */
 static int fetch_cache_kind(int kind)
 {
@@ -258,12 +311,25 @@ static void fetch_structure(struct imapd *e, const struct mstore_msg *m, int kin
 
 /* fetch_needs_message - whether the message must be read: a section, or a
  * structure item the cache does not have */
+static bool fetch_needs_parse(struct imapd *e, const struct mstore_msg *m,
+			      const struct fetch_req *r);
 static bool fetch_needs_message(struct imapd *e, const struct mstore_msg *m,
 				const struct fetch_req *r)
 {
-	size_t k, len;
 
 	if (r->needs_data)
+		return true;
+	return fetch_needs_parse(e, m, r);
+}
+
+/* fetch_needs_parse - whether the message must be parsed: a section of a
+ * part, or a structure item the cache does not have */
+static bool fetch_needs_parse(struct imapd *e, const struct mstore_msg *m,
+			      const struct fetch_req *r)
+{
+	size_t k, len;
+
+	if (r->needs_parse)
 		return true;
 	for (k = 0; r->structure && k < r->n; k++) {
 		int slot = fetch_cache_kind(r->a[k].kind);
@@ -278,7 +344,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 	struct mstore_msg *m = &e->box->msgs[i];
 	struct buf err = BUF_INIT;
 	struct imapd_msg *msg = NULL;
-	char *data, date[64];
+	char *data = NULL, date[64];
 	size_t len = 0, k;
 	const char *sep = "";
 
@@ -290,7 +356,10 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 			buf_free(&err);
 			return;	/* gone since the last rescan: the next one says EXPUNGE */
 		}
-		msg = imapd_msg_new(data, len);
+		if (fetch_needs_parse(e, m, r)) {
+			msg = imapd_msg_new(data, len);	/* takes data */
+			data = NULL;
+		}
 	}
 	if (r->sets_seen && !e->box->readonly && !(m->flags & MF_SEEN))
 		mstore_set_flags(e->box, i, m->flags | MF_SEEN, &err);
@@ -314,7 +383,12 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		case FA_ENVELOPE: case FA_BODYSTRUCTURE: case FA_BODYNOEXT:
 			fetch_structure(e, m, a->kind, msg, out);
 			break;
-		case FA_BODY: fetch_section(msg, a, out); break;
+		case FA_BODY:
+			if (msg)
+				fetch_section(msg, a, out);
+			else
+				fetch_whole(data, len, a, out);
+			break;
 		}
 	}
 	if (r->sets_seen && !e->box->readonly) {	/* RFC 3501 6.4.5: \Seen is set */
@@ -324,6 +398,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 	}
 	buf_puts(out, ")\r\n");
 	imapd_msg_free(msg);
+	free(data);
 	buf_free(&err);
 }
 
