@@ -167,6 +167,70 @@ int mstore_delete(const char *root, const char *name, struct buf *err)
 	return rc;
 }
 
+/* mstore_move_all - rename every message of src/sub into dst/sub; 0 or -1 */
+static int mstore_move_all(const char *src, const char *dst, const char *sub, struct buf *err)
+{
+	char *from = xasprintf("%s/%s", src, sub), *to = xasprintf("%s/%s", dst, sub);
+	DIR *d = opendir(from);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		buf_printf(err, "%s: %s", from, strerror(errno));
+		rc = -1;
+	}
+	while (d && rc == 0 && (de = readdir(d)) != NULL) {
+		char *a, *b;
+		if (de->d_name[0] == '.')
+			continue;
+		a = xasprintf("%s/%s", from, de->d_name);
+		b = xasprintf("%s/%s", to, de->d_name);
+		if (rename(a, b) < 0 && errno != ENOENT) {	/* ENOENT: expunged meanwhile */
+			buf_printf(err, "cannot move %s: %s", de->d_name, strerror(errno));
+			rc = -1;
+		}
+		free(a);
+		free(b);
+	}
+	if (d)
+		closedir(d);
+	/* the messages are in dst before they leave src (nothing lost) */
+	if (rc == 0 && (fsync_dir(to) < 0 || fsync_dir(from) < 0)) {
+		buf_printf(err, "fsync: %s", strerror(errno));
+		rc = -1;
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
+/* mstore_rename_inbox - RFC 3501 6.3.5: renaming INBOX moves its messages
+ * to a new mailbox of that name and leaves INBOX there, empty; INBOX's
+ * UID list keeps its UIDVALIDITY and UIDNEXT, so no UID comes back.  The
+ * list's lock keeps a session's rescan from seeing half the move. */
+static int mstore_rename_inbox(const char *root, const char *to, struct buf *err)
+{
+	struct dsn d;
+	char *dst = maildir_folder_path(root, to, true, &d);
+	int lock, rc;
+
+	if (dst == NULL) {
+		buf_puts(err, d.text);
+		return -1;
+	}
+	if ((lock = mstore_lock(root)) < 0) {
+		buf_printf(err, "cannot lock the UID list: %s", strerror(errno));
+		free(dst);
+		return -1;
+	}
+	rc = mstore_move_all(root, dst, "cur", err);
+	if (rc == 0)
+		rc = mstore_move_all(root, dst, "new", err);
+	mstore_unlock(lock);
+	free(dst);
+	return rc;
+}
+
 int mstore_rename(const char *root, const char *from, const char *to, struct buf *err)
 {
 	char *src = mstore_folder_dir(root, from), *dst = mstore_folder_dir(root, to);
@@ -178,7 +242,10 @@ int mstore_rename(const char *root, const char *from, const char *to, struct buf
 	if (src == NULL || dst == NULL || mstore_is_inbox(to)) {
 		buf_puts(err, "bad mailbox name");
 	} else if (mstore_is_inbox(from)) {
-		buf_puts(err, "renaming INBOX is not supported");
+		if (stat(dst, &st) == 0)
+			buf_puts(err, "mailbox already exists");
+		else
+			rc = mstore_rename_inbox(root, to, err);
 	} else if (stat(src, &st) < 0) {
 		buf_puts(err, "no such mailbox");
 	} else if (stat(dst, &st) == 0) {
