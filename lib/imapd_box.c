@@ -301,35 +301,40 @@ void imapd_cmd_status(struct imapd *e, struct buf *out, bool uid)
 {
 	const char *name = imapd_mailbox_arg(e, out), *item;
 	struct buf items = BUF_INIT, err = BUF_INIT;
-	size_t messages, unseen;
-	uint32_t uidnext, uidvalidity;
-	uint64_t hms;
+	struct mstore_counts c;
 	bool ok;
 
 	(void)uid;
 	if (name == NULL)
 		return;
 	ok = imapd_sp(&e->cmd) && imapd_eat(&e->cmd, '(');
-	if (ok && mstore_status(e->root, name, &messages, &unseen, &uidnext, &uidvalidity, &hms,
-				&err) < 0) {
+	if (ok && mstore_status(e->root, name, &c, &err) < 0) {
 		imapd_reply(e, out, "NO", "[NONEXISTENT] %s", buf_cstr(&err));
 		buf_free(&err);
 		return;
 	}
+	if (ok && e->box) {	/* the selected mailbox: its \Recent are this session's */
+		char *dir = mstore_folder_dir(e->root, name);
+		size_t i;
+		if (dir && strcmp(dir, e->box->path) == 0)
+			for (i = 0; i < e->box->n; i++)
+				c.recent += e->box->msgs[i].recent;
+		free(dir);
+	}
 	while (ok && (item = imapd_atom(&e->cmd, false)) != NULL) {
 		const char *sep = items.len ? " " : "";
 		if (strcasecmp(item, "MESSAGES") == 0)
-			buf_printf(&items, "%sMESSAGES %zu", sep, messages);
+			buf_printf(&items, "%sMESSAGES %zu", sep, c.messages);
 		else if (strcasecmp(item, "UNSEEN") == 0)
-			buf_printf(&items, "%sUNSEEN %zu", sep, unseen);
+			buf_printf(&items, "%sUNSEEN %zu", sep, c.unseen);
 		else if (strcasecmp(item, "UIDNEXT") == 0)
-			buf_printf(&items, "%sUIDNEXT %u", sep, uidnext);
+			buf_printf(&items, "%sUIDNEXT %u", sep, c.uidnext);
 		else if (strcasecmp(item, "UIDVALIDITY") == 0)
-			buf_printf(&items, "%sUIDVALIDITY %u", sep, uidvalidity);
+			buf_printf(&items, "%sUIDVALIDITY %u", sep, c.uidvalidity);
 		else if (strcasecmp(item, "HIGHESTMODSEQ") == 0)	/* RFC 7162 3.1.10 */
-			buf_printf(&items, "%sHIGHESTMODSEQ %llu", sep, (unsigned long long)hms);
-		else if (strcasecmp(item, "RECENT") == 0)	/* only a session sees \Recent */
-			buf_printf(&items, "%sRECENT 0", sep);
+			buf_printf(&items, "%sHIGHESTMODSEQ %llu", sep, (unsigned long long)c.highestmodseq);
+		else if (strcasecmp(item, "RECENT") == 0)	/* RFC 3501 2.3.2 */
+			buf_printf(&items, "%sRECENT %zu", sep, c.recent);
 		else
 			ok = false;
 		if (!imapd_sp(&e->cmd))

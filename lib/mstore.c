@@ -496,8 +496,7 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 	return 0;
 }
 
-int mstore_status(const char *root, const char *name, size_t *messages, size_t *unseen,
-		  uint32_t *uidnext, uint32_t *uidvalidity, uint64_t *hms, struct buf *err)
+int mstore_status(const char *root, const char *name, struct mstore_counts *c, struct buf *err)
 {
 	char *dir = mstore_folder_dir(root, name);
 	struct mstore_list l;
@@ -513,13 +512,15 @@ int mstore_status(const char *root, const char *name, size_t *messages, size_t *
 	rc = mstore_sync_list(dir, false, &l, err);
 	free(dir);
 	if (rc == 0) {
-		*messages = l.n;
-		*unseen = 0;
-		for (i = 0; i < l.n; i++)
-			*unseen += !(l.msgs[i].flags & MF_SEEN);
-		*uidnext = l.uidnext;
-		*uidvalidity = l.uidvalidity;
-		*hms = l.modseq;
+		memset(c, 0, sizeof(*c));
+		c->messages = l.n;
+		for (i = 0; i < l.n; i++) {
+			c->unseen += !(l.msgs[i].flags & MF_SEEN);
+			c->recent += strncmp(l.msgs[i].file, "new/", 4) == 0;
+		}
+		c->uidnext = l.uidnext;
+		c->uidvalidity = l.uidvalidity;
+		c->highestmodseq = l.modseq;
 	}
 	mstore_msgs_free(l.msgs, l.n);
 	return rc;

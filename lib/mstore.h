@@ -100,10 +100,16 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 /* mstore_changed - whether new/ or cur/ changed since the last rescan
  * (two stat calls: IDLE asks twice a second) */
 bool mstore_changed(const struct mstore_box *b);
-/* mstore_status - counts without a session view: MESSAGES, UNSEEN, and
- * the list's UIDNEXT, UIDVALIDITY, HIGHESTMODSEQ; 0 or -1 */
-int mstore_status(const char *root, const char *name, size_t *messages, size_t *unseen,
-		  uint32_t *uidnext, uint32_t *uidvalidity, uint64_t *hms, struct buf *err);
+/* mstore_status - counts without a session view (STATUS, RFC 3501 6.3.10):
+ * MESSAGES, UNSEEN, RECENT (the messages in new/: no session has seen
+ * them, so the next SELECT gets them as \Recent, 2.3.2), and the list's
+ * UIDNEXT, UIDVALIDITY, HIGHESTMODSEQ; 0 or -1 */
+struct mstore_counts {
+	size_t messages, unseen, recent;
+	uint32_t uidnext, uidvalidity;
+	uint64_t highestmodseq;
+};
+int mstore_status(const char *root, const char *name, struct mstore_counts *c, struct buf *err);
 
 /* mstore_set_flags - give message i (0-based) these flags: renames its
  * file; the new MODSEQ is recorded at the next rescan.  0 or -1 */
