@@ -95,9 +95,8 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 		if (!unseen && !(b->msgs[i].flags & MF_SEEN))
 			unseen = i + 1;
 	}
-	buf_printf(out, "* FLAGS (" SYSTEM_FLAGS ")\r\n"
-		   "* OK [PERMANENTFLAGS (%s)] Flags permitted\r\n"
-		   "* %zu EXISTS\r\n* %zu RECENT\r\n", readonly ? "" : SYSTEM_FLAGS, b->n, recent);
+	imapd_flags_announce(e, out, true);
+	buf_printf(out, "* %zu EXISTS\r\n* %zu RECENT\r\n", b->n, recent);
 	if (unseen)
 		buf_printf(out, "* OK [UNSEEN %zu] First unseen\r\n", unseen);
 	buf_printf(out, "* OK [UIDVALIDITY %u] UIDs valid\r\n* OK [UIDNEXT %u] Predicted next UID\r\n"
@@ -109,6 +108,24 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 	imapd_reply(e, out, "OK", "[%s] %s completed", readonly ? "READ-ONLY" : "READ-WRITE",
 		    readonly ? "EXAMINE" : "SELECT");
 	buf_free(&err);
+}
+
+void imapd_flags_announce(struct imapd *e, struct buf *out, bool force)
+{
+	struct buf kws = BUF_INIT;
+	size_t n = mstore_keywords_imap(e->box, &kws);
+
+	if (force || n != e->kw_told) {
+		/* RFC 3501 7.1: \* when a new keyword can be made */
+		buf_printf(out, "* FLAGS (" SYSTEM_FLAGS "%s)\r\n", buf_cstr(&kws));
+		if (e->box->readonly)
+			buf_puts(out, "* OK [PERMANENTFLAGS ()] Flags permitted\r\n");
+		else
+			buf_printf(out, "* OK [PERMANENTFLAGS (" SYSTEM_FLAGS "%s%s)] Flags permitted\r\n",
+				   buf_cstr(&kws), n < MSTORE_KEYWORDS ? " \\*" : "");
+		e->kw_told = n;
+	}
+	buf_free(&kws);
 }
 
 void imapd_cmd_select(struct imapd *e, struct buf *out, bool uid)
@@ -352,13 +369,13 @@ void imapd_cmd_status(struct imapd *e, struct buf *out, bool uid)
 	buf_free(&err);
 }
 
-/* imapd_flag_list - "(" flag *(SP flag) ")" into MF_* bits; keywords are
- * read and dropped (PERMANENTFLAGS has no \*) */
-bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens)
+/* imapd_flag_list - "(" flag *(SP flag) ")": system flags as MF_* bits,
+ * keywords (RFC 3501 9 flag-keyword) by name, each once */
+bool imapd_flag_list(struct imapd_cmd *c, struct imapd_flags *fl, bool parens)
 {
 	const char *f;
 
-	*flags = 0;
+	memset(fl, 0, sizeof(*fl));
 	if (parens && !imapd_eat(c, '('))
 		return false;
 	if (parens && imapd_eat(c, ')'))
@@ -372,7 +389,11 @@ bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens)
 			unsigned bit = mstore_flag_parse(name);
 			if (bit == 0 && strcasecmp(name, "\\Recent") != 0)
 				return false;	/* no other system flag exists */
-			*flags |= bit;
+			fl->sys |= bit;
+		} else if (mstore_kw_find(fl->kw, f) < 0) {
+			if (fl->nkw == MSTORE_KEYWORDS || !mstore_keyword_ok(f))
+				return false;
+			fl->kw[fl->nkw++] = (char *)f;
 		}
 	} while (imapd_sp(c));
 	return !parens || imapd_eat(c, ')');
@@ -405,7 +426,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 	struct imapd_cmd *c = &e->cmd;
 	const char *name = imapd_mailbox_arg(e, out), *msg, *date;
 	struct buf err = BUF_INIT;
-	unsigned flags = 0;
+	struct imapd_flags fl = { .sys = 0 };
 	time_t idate = 0;
 	uint32_t v, u;
 	size_t len;
@@ -414,7 +435,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 	(void)uid;
 	if (name == NULL)
 		return;
-	if (!imapd_sp(c) || (imapd_peek(c) == '(' && (!imapd_flag_list(c, &flags, true) ||
+	if (!imapd_sp(c) || (imapd_peek(c) == '(' && (!imapd_flag_list(c, &fl, true) ||
 						       !imapd_sp(c)))) {
 		imapd_reply(e, out, "BAD", "APPEND mailbox [(flags)] [date-time] literal");
 		return;
@@ -430,7 +451,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 		imapd_reply(e, out, "BAD", "APPEND mailbox [(flags)] [date-time] literal");
 		return;
 	}
-	rc = mstore_append(e->root, name, msg, len, flags, idate, &v, &u, &err);
+	rc = mstore_append(e->root, name, msg, len, fl.sys, fl.kw, fl.nkw, idate, &v, &u, &err);
 	if (rc == -2)	/* RFC 3501 6.3.11 */
 		imapd_reply(e, out, "NO", "[TRYCREATE] %s", buf_cstr(&err));
 	else if (rc < 0)

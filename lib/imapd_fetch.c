@@ -362,7 +362,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		}
 	}
 	if (r->sets_seen && !e->box->readonly && !(m->flags & MF_SEEN))
-		mstore_set_flags(e->box, i, m->flags | MF_SEEN, &err);
+		mstore_set_flags(e->box, i, m->flags | MF_SEEN, m->kw, &err);
 	buf_printf(out, "* %zu FETCH (", i + 1);
 	for (k = 0; k < r->n; k++, sep = " ") {
 		struct fetch_att *a = &r->a[k];
@@ -373,7 +373,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		case FA_SIZE: buf_printf(out, "%llu", (unsigned long long)m->size); break;
 		case FA_FLAGS:
 			buf_putc(out, '(');
-			mstore_flags_imap(m->flags, m->recent, out);
+			mstore_msg_flags_imap(e->box, m, out);
 			buf_putc(out, ')');
 			break;
 		case FA_IDATE:
@@ -393,7 +393,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 	}
 	if (r->sets_seen && !e->box->readonly) {	/* RFC 3501 6.4.5: \Seen is set */
 		buf_puts(out, " FLAGS (");
-		mstore_flags_imap(m->flags, m->recent, out);
+		mstore_msg_flags_imap(e->box, m, out);
 		buf_putc(out, ')');
 	}
 	buf_puts(out, ")\r\n");
@@ -476,7 +476,7 @@ static bool store_unchangedsince(struct imapd_cmd *c, long long *v)
 /* store_apply - change the flags of the messages idx[0..n); those changed
  * since unchangedsince are left alone and listed in modified */
 static void store_apply(struct imapd *e, const size_t *idx, size_t n, int mode, unsigned flags,
-			long long unchangedsince, bool *changed, struct buf *modified)
+			uint32_t kw, long long unchangedsince, bool *changed, struct buf *modified)
 {
 	struct buf err = BUF_INIT;
 	size_t i;
@@ -485,13 +485,15 @@ static void store_apply(struct imapd *e, const size_t *idx, size_t n, int mode, 
 		struct mstore_msg *m = &e->box->msgs[idx[i]];
 		unsigned nf = mode > 0 ? m->flags | flags : mode < 0 ? m->flags & ~flags :
 			      (m->flags & MF_PASSED) | flags;
+		uint32_t nkw = mode > 0 ? m->kw | kw : mode < 0 ? m->kw & ~kw : kw;
 		changed[i] = false;
 		if (unchangedsince >= 0 && m->modseq > (uint64_t)unchangedsince) {
 			buf_printf(modified, "%s%u", modified->len ? "," : "",
 				   e->imap_uid ? m->uid : (unsigned)(idx[i] + 1));
 			continue;
 		}
-		if (nf != m->flags && mstore_set_flags(e->box, idx[i], nf, &err) == 0)
+		if ((nf != m->flags || nkw != m->kw) &&
+		    mstore_set_flags(e->box, idx[i], nf, nkw, &err) == 0)
 			changed[i] = true;
 	}
 	if (mstore_commit_flags(e->box, &err) < 0)
@@ -505,7 +507,9 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 	struct imapd_seqset s;
 	struct buf modified = BUF_INIT;
 	const char *what;
-	unsigned flags;
+	struct imapd_flags fl;
+	struct buf err = BUF_INIT;
+	uint32_t kw = 0;
 	long long unch;
 	int mode;
 	bool silent, *changed;
@@ -515,7 +519,7 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 		return;
 	if (!store_unchangedsince(c, &unch) || !imapd_sp(c) ||
 	    (what = imapd_atom(c, false)) == NULL || !imapd_sp(c) ||
-	    !imapd_flag_list(c, &flags, imapd_peek(c) == '(') || !imapd_at_end(c)) {
+	    !imapd_flag_list(c, &fl, imapd_peek(c) == '(') || !imapd_at_end(c)) {
 		imapd_reply(e, out, "BAD", "STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)");
 		free(s.r);
 		return;
@@ -529,18 +533,21 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
 	} else if (e->box->readonly) {
 		imapd_reply(e, out, "NO", "[READ-ONLY] Mailbox is read-only");
+	} else if (mstore_keywords(e->box, fl.kw, fl.nkw, mode >= 0, &kw, &err) < 0) {
+		imapd_reply(e, out, "NO", "[LIMIT] %s", buf_cstr(&err));	/* RFC 5530 */
 	} else {
+		imapd_flags_announce(e, out, false);	/* a keyword made now */
 		idx = imapd_msgs(e, &s, uid, &n);
 		changed = xcalloc(n + 1, sizeof(bool));
 		e->imap_uid = uid;
-		store_apply(e, idx, n, mode, flags, unch, changed, &modified);
+		store_apply(e, idx, n, mode, fl.sys, kw, unch, changed, &modified);
 		for (i = 0; i < n; i++) {
 			struct mstore_msg *m = &e->box->msgs[idx[i]];
 			/* RFC 7162 3.2: with CONDSTORE, .SILENT still reports a change */
 			if (silent && !(e->condstore && changed[i]))
 				continue;
 			buf_printf(out, "* %zu FETCH (FLAGS (", idx[i] + 1);
-			mstore_flags_imap(m->flags, m->recent, out);
+			mstore_msg_flags_imap(e->box, m, out);
 			buf_putc(out, ')');
 			if (uid)
 				buf_printf(out, " UID %u", m->uid);
@@ -557,5 +564,6 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 			imapd_reply(e, out, "OK", "STORE completed");
 	}
 	buf_free(&modified);
+	buf_free(&err);
 	free(s.r);
 }

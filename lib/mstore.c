@@ -113,8 +113,12 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 	for (i = 0; i < b->n; i++) {
 		while (j < l.n && l.msgs[j].uid < b->msgs[i].uid)
 			j++;
-		if (j < l.n && l.msgs[j].uid == b->msgs[i].uid && l.msgs[j].flags != b->msgs[i].flags) {
+		if (j < l.n && l.msgs[j].uid == b->msgs[i].uid &&
+		    (l.msgs[j].flags != b->msgs[i].flags || l.msgs[j].kw != b->msgs[i].kw)) {
 			l.msgs[j].flags = b->msgs[i].flags;
+			l.msgs[j].kw = b->msgs[i].kw;
+			free(l.msgs[j].file);
+			l.msgs[j].file = xstrdup(b->msgs[i].file);
 			l.msgs[j].modseq = b->msgs[i].modseq = ++l.modseq;
 			changed = true;
 		}
@@ -135,6 +139,7 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 struct mstore_file {
 	char *base, *file;
 	unsigned flags;
+	uint32_t kw;
 	bool used;
 	bool moved;		/* from new/ by this session: \Recent */
 };
@@ -187,6 +192,7 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 		e->base = info ? xstrndup(name, (size_t)(info - name)) : xstrdup(name);
 		e->file = file;
 		e->flags = info ? mstore_flags_from_letters(info + 3) : 0;
+		e->kw = info ? mstore_kw_from_letters(info + 3) : 0;
 		e->used = false;
 		e->moved = moved;
 	}
@@ -245,11 +251,12 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 			e->file = xstrdup(hit->file);
 			l->dirty = true;	/* the list names files not where the flags say */
 		}
-		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED)) {
+		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED) || hit->kw != e->kw) {
 			e->modseq = ++l->modseq;	/* RFC 7162 3.1 */
 			l->dirty = true;
 		}
 		e->flags = hit->flags;
+		e->kw = hit->kw;
 		e->recent = hit->moved;
 		l->msgs[kept++] = *e;
 	}
@@ -276,6 +283,7 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 		e->size = mstore_crlf_size(dir, f[i].file, f[i].base);
 		e->idate = st.st_mtime;
 		e->flags = f[i].flags;
+		e->kw = f[i].kw;
 		e->base = xstrdup(f[i].base);
 		e->file = xstrdup(f[i].file);
 		e->recent = f[i].moved;
@@ -400,6 +408,7 @@ void mstore_close(struct mstore_box *b)
 	if (b == NULL)
 		return;
 	mstore_msgs_free(b->msgs, b->n);
+	mstore_kw_clear(b->kw);
 	free(b->path);
 	free(b->name);
 	free(b);
@@ -415,7 +424,8 @@ static void mstore_diff(struct mstore_box *b, struct mstore_list *l, struct msto
 	while (i < b->n) {
 		if (j < l->n && l->msgs[j].uid == b->msgs[i].uid) {
 			l->msgs[j].recent |= b->msgs[i].recent;
-			if (ch && l->msgs[j].flags != b->msgs[i].flags) {
+			if (ch && (l->msgs[j].flags != b->msgs[i].flags ||
+				   l->msgs[j].kw != b->msgs[i].kw)) {
 				ch->flagged = xreallocarray(ch->flagged, ch->nflagged + 1, sizeof(size_t));
 				ch->flagged[ch->nflagged++] = j + 1;
 			}
@@ -485,6 +495,7 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 		mstore_msgs_free(l.msgs, l.n);
 		return -1;
 	}
+	mstore_kw_load(b->path, b->kw);	/* after the list: names for every letter seen */
 	mstore_diff(b, &l, ch);
 	mstore_msgs_free(b->msgs, b->n);
 	b->msgs = l.msgs;
@@ -526,12 +537,13 @@ int mstore_status(const char *root, const char *name, struct mstore_counts *c, s
 	return rc;
 }
 
-int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf *err)
+int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, uint32_t kw,
+		     struct buf *err)
 {
 	struct mstore_msg *m = &b->msgs[i];
-	char letters[8], *from, *to, *file;
+	char letters[40], *from, *to, *file;
 
-	mstore_flag_letters(flags, letters);
+	mstore_info_letters(flags, kw, letters);
 	file = xasprintf("cur/%s:2,%s", m->base, letters);
 	from = xasprintf("%s/%s", b->path, m->file);
 	to = xasprintf("%s/%s", b->path, file);
@@ -543,6 +555,7 @@ int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf 
 	free(m->file);
 	m->file = file;
 	m->flags = flags;
+	m->kw = kw;
 	free(from), free(to);
 	return 0;
 }

@@ -21,6 +21,12 @@ struct mstore_list {
 	bool fast;			/* the sync trusted the stamps: no directory read */
 };
 
+/* mstore_kw.c: the keyword names of the folder at dir */
+void mstore_kw_load(const char *dir, char **names);
+void mstore_kw_clear(char **names);
+int mstore_kw_mask(const char *dir, char **names, char *const *want, size_t n, bool create,
+		   uint32_t *mask, struct buf *err);
+
 /* mstore_list.c */
 void mstore_list_read(const char *dir, struct mstore_list *l);
 int mstore_list_write(const char *dir, const struct mstore_list *l);

@@ -156,6 +156,7 @@ void mstore_list_read(const char *dir, struct mstore_list *l)
 		if (strcmp(flags, "-") == 0)
 			flags = "";
 		e->flags = mstore_flags_from_letters(flags);
+		e->kw = mstore_kw_from_letters(flags);
 		e->base = xstrdup(base);
 		if (file == NULL) {	/* "cur/BASE:2,FLAGS" */
 			size_t blen = strlen(base), flen = strlen(flags);
@@ -174,7 +175,7 @@ int mstore_list_write(const char *dir, const struct mstore_list *l)
 {
 	char *path = xasprintf("%s/poczta-uidlist", dir);
 	struct buf b = BUF_INIT;
-	char letters[8];
+	char letters[40];
 	size_t i;
 	int rc;
 
@@ -190,7 +191,7 @@ int mstore_list_write(const char *dir, const struct mstore_list *l)
 		size_t blen = strlen(e->base);
 		bool canonical;
 
-		mstore_flag_letters(e->flags, letters);
+		mstore_info_letters(e->flags, e->kw, letters);
 		/* the file's name is written only when it is not the one the
 		 * flags give: in new/, or info letters of another program */
 		canonical = e->file && strncmp(e->file, "cur/", 4) == 0 &&

@@ -133,6 +133,7 @@ static void test_unchanged_is_fast(void **state)
 	assert_int_equal(b->msgs[0].uid, 1);
 	assert_int_equal(b->msgs[0].flags, MF_SEEN);
 	assert_int_equal(b->msgs[2].flags, MF_FLAGGED);
+	assert_int_equal(b->msgs[2].kw, 1);	/* "a": keyword 0 */
 	data = mstore_read(b, 2, &len, &err);	/* its own name, not the one the flags give */
 	assert_non_null(data);
 	assert_int_equal(len, 17);
