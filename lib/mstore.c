@@ -91,10 +91,29 @@ void mstore_msgs_free(struct mstore_msg *m, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free(m[i].base);
-		free(m[i].file);
+		if (!m[i].base_borrowed)
+			free(m[i].base);
+		if (!m[i].file_borrowed)
+			free(m[i].file);
 	}
 	free(m);
+}
+
+void mstore_list_free(struct mstore_list *l)
+{
+	mstore_msgs_free(l->msgs, l->n);
+	free(l->arena);
+	l->msgs = NULL;
+	l->arena = NULL;
+	l->n = 0;
+}
+
+void mstore_msg_set_file(struct mstore_msg *m, const char *file)
+{
+	if (!m->file_borrowed)
+		free(m->file);
+	m->file = xstrdup(file);
+	m->file_borrowed = false;
 }
 
 
@@ -117,8 +136,7 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 		    (l.msgs[j].flags != b->msgs[i].flags || l.msgs[j].kw != b->msgs[i].kw)) {
 			l.msgs[j].flags = b->msgs[i].flags;
 			l.msgs[j].kw = b->msgs[i].kw;
-			free(l.msgs[j].file);
-			l.msgs[j].file = xstrdup(b->msgs[i].file);
+			mstore_msg_set_file(&l.msgs[j], b->msgs[i].file);
 			l.msgs[j].modseq = b->msgs[i].modseq = ++l.modseq;
 			changed = true;
 		}
@@ -131,7 +149,7 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 	if (rc == 0)
 		b->highestmodseq = l.modseq;
 	mstore_unlock(lock);
-	mstore_msgs_free(l.msgs, l.n);
+	mstore_list_free(&l);
 	return rc;
 }
 
@@ -240,15 +258,16 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 		struct mstore_msg *e = &l->msgs[i];
 		struct mstore_file *hit = nf ? bsearch(e->base, f, nf, sizeof(*f), mstore_base_cmp) : NULL;
 		if (hit == NULL || hit->used) {
-			free(e->base);
-			free(e->file);
+			if (!e->base_borrowed)
+				free(e->base);
+			if (!e->file_borrowed)
+				free(e->file);
 			l->dirty = true;
 			continue;
 		}
 		hit->used = true;
 		if (e->file == NULL || strcmp(e->file, hit->file) != 0) {
-			free(e->file);
-			e->file = xstrdup(hit->file);
+			mstore_msg_set_file(e, hit->file);
 			l->dirty = true;	/* the list names files not where the flags say */
 		}
 		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED) || hit->kw != e->kw) {
@@ -408,6 +427,7 @@ void mstore_close(struct mstore_box *b)
 	if (b == NULL)
 		return;
 	mstore_msgs_free(b->msgs, b->n);
+	free(b->arena);
 	mstore_kw_clear(b->kw);
 	free(b->path);
 	free(b->name);
@@ -492,12 +512,14 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 	mstore_mtimes(b->path, &b->mtime_new, &b->mtime_cur);
 
 	if (mstore_sync_list(b->path, !b->readonly, &l, err) < 0) {
-		mstore_msgs_free(l.msgs, l.n);
+		mstore_list_free(&l);
 		return -1;
 	}
 	mstore_kw_load(b->path, b->kw);	/* after the list: names for every letter seen */
 	mstore_diff(b, &l, ch);
 	mstore_msgs_free(b->msgs, b->n);
+	free(b->arena);
+	b->arena = l.arena;
 	b->msgs = l.msgs;
 	b->n = l.n;
 	b->uidvalidity = l.uidvalidity;
@@ -533,7 +555,7 @@ int mstore_status(const char *root, const char *name, struct mstore_counts *c, s
 		c->uidvalidity = l.uidvalidity;
 		c->highestmodseq = l.modseq;
 	}
-	mstore_msgs_free(l.msgs, l.n);
+	mstore_list_free(&l);
 	return rc;
 }
 
@@ -552,8 +574,10 @@ int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, uint32_t kw
 		free(from), free(to), free(file);
 		return -1;
 	}
-	free(m->file);
+	if (!m->file_borrowed)
+		free(m->file);
 	m->file = file;
+	m->file_borrowed = false;
 	m->flags = flags;
 	m->kw = kw;
 	free(from), free(to);

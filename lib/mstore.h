@@ -50,6 +50,7 @@ struct mstore_msg {
 	bool recent;		/* moved from new/ by this session (RFC 3501 2.3.2) */
 	char *base;		/* file name before ":2," */
 	char *file;		/* "new/NAME" or "cur/NAME" relative to the folder */
+	bool base_borrowed, file_borrowed;	/* in the list's arena, not malloc'ed */
 };
 
 struct mstore_box {
@@ -63,6 +64,7 @@ struct mstore_box {
 	struct timespec mtime_new, mtime_cur;	/* of new/ and cur/ at the last rescan */
 	bool fast;		/* the last rescan trusted the list: new/ and cur/ not read */
 	char *kw[MSTORE_KEYWORDS];	/* keyword names by index, NULL where unused */
+	char *arena;		/* the strings of msgs read from the UID list */
 };
 
 /* What a rescan found changed since the session's last view (RFC 3501

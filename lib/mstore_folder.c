@@ -333,7 +333,7 @@ static int mstore_uids_of(const char *dir, char **bases, size_t n, uint32_t *uid
 				}
 		}
 	}
-	mstore_msgs_free(l.msgs, l.n);
+	mstore_list_free(&l);
 	return rc;
 }
 

@@ -19,7 +19,12 @@ struct mstore_list {
 	bool dirty;			/* to be written back */
 	struct mstore_stamp snew, scur;	/* of new/ and cur/ when the list was right */
 	bool fast;			/* the sync trusted the stamps: no directory read */
+	char *arena;			/* the text read, and the file names made from it */
 };
+/* mstore_list_free - msgs and arena */
+void mstore_list_free(struct mstore_list *l);
+/* mstore_msg_set_file - replace m's file name with a copy of file */
+void mstore_msg_set_file(struct mstore_msg *m, const char *file);
 
 /* mstore_kw.c: the keyword names of the folder at dir */
 void mstore_kw_load(const char *dir, char **names);

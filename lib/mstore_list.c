@@ -103,16 +103,26 @@ static void list_stamps(char *p, struct mstore_list *l)
 }
 
 /* mstore_list_read - parse FOLDER/poczta-uidlist into l; a missing or
- * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1) */
+ * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1).
+ * Nothing is allocated per message: the bases stay in the text read,
+ * NUL-terminated in place, and the file names are made after it in the
+ * same block, l->arena (a 100,000-message list took 200,000 mallocs). */
 void mstore_list_read(const char *dir, struct mstore_list *l)
 {
-	char *path = xasprintf("%s/poczta-uidlist", dir), *text, *line, *next, *d;
+	char *path = xasprintf("%s/poczta-uidlist", dir), *text, *line, *next, *d, *fp;
 	unsigned long long v, nx, m;
-	size_t cap = 0;
+	size_t cap = 0, len = 0, lines = 1;
+	const char *q;
 
 	memset(l, 0, sizeof(*l));
-	text = read_file(path, NULL);
+	text = read_file(path, &len);
 	free(path);
+	for (q = text; q && (q = memchr(q, '\n', len - (size_t)(q - text))) != NULL; q++)
+		lines++;
+	/* a file name is at most its line's base and flags and 8 octets */
+	if (text)
+		text = xrealloc(text, 2 * (len + 1) + 8 * lines);
+	fp = text ? text + len + 1 : NULL;
 	if (text == NULL || sscanf(text, "P1 V%llu N%llu M%llu", &v, &nx, &m) != 3 ||
 	    v == 0 || v > UINT32_MAX || nx == 0 || nx > UINT32_MAX) {
 		l->uidvalidity = (uint32_t)time(NULL);
@@ -125,6 +135,7 @@ void mstore_list_read(const char *dir, struct mstore_list *l)
 	l->uidvalidity = (uint32_t)v;
 	l->uidnext = (uint32_t)nx;
 	l->modseq = m;
+	l->arena = text;
 	next = strchr(text, '\n');
 	if (next)
 		*next++ = '\0';
@@ -157,18 +168,19 @@ void mstore_list_read(const char *dir, struct mstore_list *l)
 			flags = "";
 		e->flags = mstore_flags_from_letters(flags);
 		e->kw = mstore_kw_from_letters(flags);
-		e->base = xstrdup(base);
+		e->base = base;
+		e->base_borrowed = e->file_borrowed = true;
 		if (file == NULL) {	/* "cur/BASE:2,FLAGS" */
 			size_t blen = strlen(base), flen = strlen(flags);
-			e->file = xmalloc(blen + flen + 8);
-			memcpy(e->file, "cur/", 4);
-			memcpy(e->file + 4, base, blen);
-			memcpy(e->file + 4 + blen, ":2,", 3);
-			memcpy(e->file + 7 + blen, flags, flen + 1);
+			e->file = fp;
+			memcpy(fp, "cur/", 4);
+			memcpy(fp + 4, base, blen);
+			memcpy(fp + 4 + blen, ":2,", 3);
+			memcpy(fp + 7 + blen, flags, flen + 1);
+			fp += blen + flen + 8;
 		} else
-			e->file = xstrdup(file);
+			e->file = file;
 	}
-	free(text);
 }
 
 int mstore_list_write(const char *dir, const struct mstore_list *l)
