@@ -339,6 +339,38 @@ static bool fetch_needs_parse(struct imapd *e, const struct mstore_msg *m,
 	return false;
 }
 
+/* fetch_head_only - whether what must be parsed is only an ENVELOPE the
+ * cache does not have */
+static bool fetch_head_only(struct imapd *e, const struct mstore_msg *m,
+			    const struct fetch_req *r)
+{
+	size_t k, len;
+
+	if (r->needs_data || r->needs_parse)
+		return false;
+	for (k = 0; k < r->n; k++) {
+		int slot = fetch_cache_kind(r->a[k].kind);
+		if (slot >= 0 && slot != MSTORE_CACHE_ENVELOPE &&
+		    !mstore_cache_get(e->cache, m->uid, slot, &len))
+			return false;
+	}
+	return true;
+}
+
+/* fetch_head_len - the length of the header with the empty line after it
+ * (all of data when there is no body) */
+static size_t fetch_head_len(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return (size_t)(nl + 1 - data);	/* an empty line */
+		p = nl + 1;
+	}
+	return len;
+}
+
 static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf *out)
 {
 	struct mstore_msg *m = &e->box->msgs[i];
@@ -357,7 +389,10 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 			return;	/* gone since the last rescan: the next one says EXPUNGE */
 		}
 		if (fetch_needs_parse(e, m, r)) {
-			msg = imapd_msg_new(data, len);	/* takes data */
+			/* ENVELOPE alone comes from the header (RFC 3501 7.4.2):
+			 * the body is not parsed */
+			size_t plen = fetch_head_only(e, m, r) ? fetch_head_len(data, len) : len;
+			msg = imapd_msg_new(data, plen);	/* takes data */
 			data = NULL;
 		}
 	}

@@ -22,6 +22,11 @@
 static char *dir;
 
 static const char m1[] = "Subject: one\r\nX-A: b\n\nline1\nline2\r\n\nnul\0here\n\nend";
+static const char m3[] = "From: =?UTF-8?Q?Zo=C3=AB?= <zoe@example.org>\nTo: a@example.org,\n"
+	" b@example.org\nCc: Group: c@example.org;\nSubject: three\nIn-Reply-To: <x@y>\n"
+	"Message-ID: <3@example.org>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n"
+	"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+	"From: not@the.header\n\ninner\n--b--\n";
 static const char m2[] = "Subject: two\r\nX: y\n\n\r\n\nbody\r\n";
 
 static int auth(void *ctx, const char *user, const char *pass, char **root)
@@ -55,6 +60,7 @@ static int setup(void **state)
 	}
 	put("1.a.host:2,S", m1, sizeof(m1) - 1);
 	put("2.b.host:2,S", m2, sizeof(m2) - 1);
+	put("3.c.host:2,S", m3, sizeof(m3) - 1);
 	return 0;
 }
 
@@ -155,10 +161,37 @@ static void test_whole(void **state)
 	imapd_free(e);
 }
 
+/* ENVELOPE alone is made from the header only: the same as from the whole */
+static void test_envelope(void **state)
+{
+	struct imapd_limits lim = { 0 };
+	struct imapd_hooks h = { .auth = auth };
+	struct imapd *e = imapd_new("imap.test", &lim, &h);
+	struct buf out = BUF_INIT, want = BUF_INIT;
+	struct imapmsg *m = imapmsg_parse(m3, sizeof(m3) - 1);
+	const char *p;
+
+	(void)state;
+	imapmsg_envelope(m, &want);
+	imapmsg_free(m);
+	imapd_allow_auth_in_clear(e, true);
+	session(e, "a LOGIN alice secret\r\nb SELECT INBOX\r\n", &out);
+	session(e, "c FETCH 3 ENVELOPE\r\n", &out);
+	p = strstr(buf_cstr(&out), "* 3 FETCH (ENVELOPE ");
+	assert_non_null(p);
+	p += strlen("* 3 FETCH (ENVELOPE ");
+	assert_true(strlen(p) > want.len && strncmp(p, buf_cstr(&want), want.len) == 0);
+	assert_true(strncmp(p + want.len, ")\r\n", 3) == 0);
+	buf_free(&out);
+	buf_free(&want);
+	imapd_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_envelope, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
