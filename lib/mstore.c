@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fsutil.h"
@@ -103,6 +104,9 @@ void mstore_list_free(struct mstore_list *l)
 {
 	mstore_msgs_free(l->msgs, l->n);
 	free(l->arena);
+	if (l->map)
+		munmap(l->map, l->maplen);
+	l->map = NULL;
 	l->msgs = NULL;
 	l->arena = NULL;
 	l->n = 0;
@@ -338,16 +342,12 @@ void mstore_unlock(int fd)
 static bool mstore_trusted(const char *dir, bool move_new, const struct mstore_list *l)
 {
 	struct mstore_stamp snew, scur;
-	size_t i;
 
 	if (l->dirty || l->snew.sec == 0 || l->scur.sec == 0 ||
 	    mstore_stamps(dir, &snew, &scur) < 0 || !mstore_stamp_eq(&snew, &l->snew) ||
 	    !mstore_stamp_eq(&scur, &l->scur))
 		return false;
-	for (i = 0; move_new && i < l->n; i++)
-		if (strncmp(l->msgs[i].file, "new/", 4) == 0)
-			return false;
-	return true;
+	return !(move_new && l->nnew);
 }
 
 int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, struct buf *err)
@@ -366,6 +366,8 @@ int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, stru
 	mstore_list_read(dir, l);
 	if (mstore_trusted(dir, move_new, l)) {
 		l->fast = true;
+		if (l->map == NULL)	/* parsed: the next reader maps it */
+			mstore_list_index(dir, l);
 		mstore_unlock(lock);
 		return 0;
 	}
@@ -388,7 +390,8 @@ int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, stru
 		if (l->dirty && mstore_list_write(dir, l) < 0) {
 			buf_printf(err, "%s: cannot write the UID list: %s", dir, strerror(errno));
 			rc = -1;
-		}
+		} else if (!l->dirty && l->map == NULL)
+			mstore_list_index(dir, l);
 	}
 	mstore_unlock(lock);
 	for (i = 0; i < nf; i++) {
@@ -428,6 +431,8 @@ void mstore_close(struct mstore_box *b)
 		return;
 	mstore_msgs_free(b->msgs, b->n);
 	free(b->arena);
+	if (b->map)
+		munmap(b->map, b->maplen);
 	mstore_kw_clear(b->kw);
 	free(b->path);
 	free(b->name);
@@ -519,7 +524,11 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 	mstore_diff(b, &l, ch);
 	mstore_msgs_free(b->msgs, b->n);
 	free(b->arena);
+	if (b->map)
+		munmap(b->map, b->maplen);
 	b->arena = l.arena;
+	b->map = l.map;
+	b->maplen = l.maplen;
 	b->msgs = l.msgs;
 	b->n = l.n;
 	b->uidvalidity = l.uidvalidity;

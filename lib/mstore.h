@@ -14,7 +14,9 @@
  * mtime; file (as "new/NAME" or "cur/NAME") is there only when it is not
  * "cur/<base>:2,<flags>".  The list is the per-folder cache: a SELECT
  * reads it, never a message, and reads the directories only when their
- * stamps differ from D's (mstore_list.c).  It is rewritten with
+ * stamps differ from D's (mstore_list.c).  Beside it, poczta-uidlist.idx
+ * is the same list in binary, mapped instead of parsed while it is the
+ * copy of the text as it is.  It is rewritten with
  * atomic_write_file under an flock on FOLDER/poczta-uidlist.lock, so
  * concurrent deliveries and sessions each see one UID per message.  Every
  * change of flags seen (by this program or another) takes a new MODSEQ
@@ -65,6 +67,8 @@ struct mstore_box {
 	bool fast;		/* the last rescan trusted the list: new/ and cur/ not read */
 	char *kw[MSTORE_KEYWORDS];	/* keyword names by index, NULL where unused */
 	char *arena;		/* the strings of msgs read from the UID list */
+	void *map;		/* or its binary copy, mapped */
+	size_t maplen;
 };
 
 /* What a rescan found changed since the session's last view (RFC 3501

@@ -20,6 +20,9 @@ struct mstore_list {
 	struct mstore_stamp snew, scur;	/* of new/ and cur/ when the list was right */
 	bool fast;			/* the sync trusted the stamps: no directory read */
 	char *arena;			/* the text read, and the file names made from it */
+	void *map;			/* or poczta-uidlist.idx mapped (mstore_list.c) */
+	size_t maplen;
+	size_t nnew;			/* messages in new/ */
 };
 /* mstore_list_free - msgs and arena */
 void mstore_list_free(struct mstore_list *l);
@@ -35,6 +38,8 @@ int mstore_kw_mask(const char *dir, char **names, char *const *want, size_t n, b
 /* mstore_list.c */
 void mstore_list_read(const char *dir, struct mstore_list *l);
 int mstore_list_write(const char *dir, const struct mstore_list *l);
+/* mstore_list_index - write the binary copy of a list read from its text */
+void mstore_list_index(const char *dir, const struct mstore_list *l);
 /* mstore_stamps - stat new/ and cur/; -1 if either is missing */
 int mstore_stamps(const char *dir, struct mstore_stamp *snew, struct mstore_stamp *scur);
 bool mstore_stamp_eq(const struct mstore_stamp *a, const struct mstore_stamp *b);

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 #include "fsutil.h"
 #include "mstore.h"
@@ -102,6 +105,163 @@ static void list_stamps(char *p, struct mstore_list *l)
 	l->scur = (struct mstore_stamp){ v[4], v[5], (int64_t)v[6], (long)v[7] };
 }
 
+/* The binary copy, FOLDER/poczta-uidlist.idx, written beside the list each
+ * time the list is written: a header, a record a message, then the bases
+ * and file names NUL-terminated.  It is mapped, not read: a SELECT of an
+ * unchanged folder touches only the records.  It is used only when it
+ * names the list it was made from (inode, size, mtime of poczta-uidlist);
+ * any other writer of the list makes it stale, and the text is parsed. */
+#define IDX_MAGIC "PCZIDX1"
+static void idx_write(const char *dir, const char *listpath, const struct mstore_list *l);
+struct idx_head {
+	char magic[8];
+	uint64_t list_ino, list_size;
+	int64_t list_sec, list_nsec;
+	uint64_t n, nnew, total;
+	uint32_t uidvalidity, uidnext;
+	uint64_t modseq;
+	struct mstore_stamp snew, scur;
+};
+struct idx_rec {
+	uint32_t uid, flags, kw, pad;
+	uint64_t modseq, size;
+	int64_t idate;
+	uint64_t base, file;	/* offsets in the file */
+};
+
+static void idx_identity(const struct stat *st, struct idx_head *h)
+{
+	h->list_ino = st->st_ino;
+	h->list_size = (uint64_t)st->st_size;
+	h->list_sec = st->st_mtim.tv_sec;
+	h->list_nsec = st->st_mtim.tv_nsec;
+}
+
+/* idx_write - the binary copy of l, for the list just written; a failure
+ * only costs the next reader the parse */
+void mstore_list_index(const char *dir, const struct mstore_list *l)
+{
+	char *path = xasprintf("%s/poczta-uidlist", dir);
+
+	idx_write(dir, path, l);
+	free(path);
+}
+
+static void idx_write(const char *dir, const char *listpath, const struct mstore_list *l)
+{
+	char *path = xasprintf("%s/poczta-uidlist.idx", dir);
+	struct idx_head h;
+	struct buf b = BUF_INIT;
+	struct stat st;
+	size_t i, off;
+
+	if (stat(listpath, &st) < 0) {
+		unlink(path);
+		free(path);
+		return;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, IDX_MAGIC, sizeof(IDX_MAGIC));
+	idx_identity(&st, &h);
+	h.n = l->n;
+	h.uidvalidity = l->uidvalidity;
+	h.uidnext = l->uidnext;
+	h.modseq = l->modseq;
+	h.snew = l->snew;
+	h.scur = l->scur;
+	buf_reserve(&b, sizeof(h) + l->n * (sizeof(struct idx_rec) + 100));
+	buf_append(&b, &h, sizeof(h));
+	off = sizeof(h) + l->n * sizeof(struct idx_rec);
+	for (i = 0; i < l->n; i++) {
+		const struct mstore_msg *e = &l->msgs[i];
+		struct idx_rec r = { .uid = e->uid, .flags = e->flags, .kw = e->kw,
+				     .modseq = e->modseq, .size = e->size, .idate = e->idate };
+		r.base = off;
+		off += strlen(e->base) + 1;
+		r.file = off;
+		off += strlen(e->file) + 1;
+		h.nnew += strncmp(e->file, "new/", 4) == 0;
+		buf_append(&b, &r, sizeof(r));
+	}
+	for (i = 0; i < l->n; i++) {
+		buf_append(&b, l->msgs[i].base, strlen(l->msgs[i].base) + 1);
+		buf_append(&b, l->msgs[i].file, strlen(l->msgs[i].file) + 1);
+	}
+	h.total = b.len;
+	memcpy(b.data, &h, sizeof(h));
+	if (atomic_write_file(path, b.data, b.len, 0600) < 0)
+		unlink(path);
+	free(path);
+	buf_free(&b);
+}
+
+/* idx_read - l from the binary copy when it is that of the list at
+ * listpath; false to parse the text */
+static bool idx_read(const char *dir, const char *listpath, struct mstore_list *l)
+{
+	char *path = xasprintf("%s/poczta-uidlist.idx", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st, lst;
+	struct idx_head h, want;
+	const struct idx_rec *r;
+	char *map;
+	size_t i, strings;
+
+	free(path);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || stat(listpath, &lst) < 0 || (size_t)st.st_size < sizeof(h) ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	memcpy(&h, map, sizeof(h));
+	idx_identity(&lst, &want);
+	strings = sizeof(h) + h.n * sizeof(struct idx_rec);
+	if (memcmp(h.magic, IDX_MAGIC, sizeof(IDX_MAGIC)) != 0 || h.list_ino != want.list_ino ||
+	    h.list_size != want.list_size || h.list_sec != want.list_sec ||
+	    h.list_nsec != want.list_nsec || h.total != (uint64_t)st.st_size ||
+	    h.n > (uint64_t)st.st_size / sizeof(struct idx_rec) || strings > h.total ||
+	    (h.total > strings && map[h.total - 1] != '\0') || h.uidvalidity == 0 ||
+	    h.uidnext == 0) {
+		munmap(map, (size_t)st.st_size);
+		return false;
+	}
+	r = (const struct idx_rec *)(map + sizeof(h));
+	l->msgs = h.n ? xcalloc(h.n, sizeof(*l->msgs)) : NULL;
+	for (i = 0; i < h.n; i++) {
+		struct mstore_msg *e = &l->msgs[i];
+		if (r[i].base < strings || r[i].base >= h.total || r[i].file < strings ||
+		    r[i].file >= h.total || r[i].uid == 0 || r[i].uid >= h.uidnext ||
+		    (i && r[i].uid <= r[i - 1].uid)) {
+			free(l->msgs);
+			l->msgs = NULL;
+			munmap(map, (size_t)st.st_size);
+			return false;	/* damaged: the text decides */
+		}
+		e->uid = r[i].uid;
+		e->flags = r[i].flags;
+		e->kw = r[i].kw;
+		e->modseq = r[i].modseq;
+		e->size = r[i].size;
+		e->idate = (time_t)r[i].idate;
+		e->base = map + r[i].base;	/* NUL-terminated: the file ends with one */
+		e->file = map + r[i].file;
+		e->base_borrowed = e->file_borrowed = true;
+	}
+	l->n = h.n;
+	l->nnew = h.nnew;
+	l->uidvalidity = h.uidvalidity;
+	l->uidnext = h.uidnext;
+	l->modseq = h.modseq;
+	l->snew = h.snew;
+	l->scur = h.scur;
+	l->map = map;
+	l->maplen = (size_t)st.st_size;
+	return true;
+}
+
 /* mstore_list_read - parse FOLDER/poczta-uidlist into l; a missing or
  * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1).
  * Nothing is allocated per message: the bases stay in the text read,
@@ -115,6 +275,10 @@ void mstore_list_read(const char *dir, struct mstore_list *l)
 	const char *q;
 
 	memset(l, 0, sizeof(*l));
+	if (idx_read(dir, path, l)) {
+		free(path);
+		return;
+	}
 	text = read_file(path, &len);
 	free(path);
 	for (q = text; q && (q = memchr(q, '\n', len - (size_t)(q - text))) != NULL; q++)
@@ -178,8 +342,10 @@ void mstore_list_read(const char *dir, struct mstore_list *l)
 			memcpy(fp + 4 + blen, ":2,", 3);
 			memcpy(fp + 7 + blen, flags, flen + 1);
 			fp += blen + flen + 8;
-		} else
+		} else {
 			e->file = file;
+			l->nnew += strncmp(file, "new/", 4) == 0;
+		}
 	}
 }
 
@@ -215,6 +381,8 @@ int mstore_list_write(const char *dir, const struct mstore_list *l)
 			   e->base, canonical || !e->file ? "" : " ", canonical || !e->file ? "" : e->file);
 	}
 	rc = atomic_write_file(path, b.data, b.len, 0600);
+	if (rc == 0)
+		idx_write(dir, path, l);
 	free(path);
 	buf_free(&b);
 	return rc;

@@ -142,6 +142,47 @@ static void test_unchanged_is_fast(void **state)
 	mstore_close(b);
 }
 
+/* the binary copy is mapped when it is that of the list, and left alone
+ * when another writer replaced the list's text */
+static void test_index(void **state)
+{
+	struct mstore_box *b;
+	char *p, *text, *s;
+	size_t len;
+
+	(void)state;
+	put("cur/1.a.host:2,S");
+	put("cur/2.b.host:2,");
+	age();
+	mstore_close(open_box(false));	/* scans, writes the list and its copy */
+	b = open_box(false);
+	assert_true(b->fast);
+	assert_non_null(b->map);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(b->msgs[0].flags, MF_SEEN);
+	assert_string_equal(b->msgs[1].base, "2.b.host");
+	assert_string_equal(b->msgs[1].file, "cur/2.b.host:2,");
+	mstore_close(b);
+	/* another writer: message 1 now \Flagged in the text only */
+	p = xasprintf("%s/poczta-uidlist", dir);
+	text = read_file(p, &len);
+	assert_non_null(text);
+	s = strstr(text, " S 1.a.host");
+	assert_non_null(s);
+	s[1] = 'F';
+	assert_int_equal(atomic_write_file(p, text, len, 0600), 0);
+	free(text);
+	free(p);
+	b = open_box(false);
+	assert_null(b->map);
+	assert_int_equal(b->msgs[0].flags, MF_FLAGGED);
+	mstore_close(b);
+	b = open_box(false);	/* the copy was made again from the text */
+	assert_non_null(b->map);
+	assert_int_equal(b->msgs[0].flags, MF_FLAGGED);
+	mstore_close(b);
+}
+
 static void test_change_in_same_tick(void **state)
 {
 	struct mstore_box *b;
@@ -205,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unchanged_is_fast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_in_same_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_moved_by_select, setup, teardown),
 	};
