@@ -163,6 +163,7 @@ void imapd_report(struct imapd *e, struct mstore_changes *ch, struct buf *out)
 {
 	size_t i, recent = 0;
 
+	imapd_flags_announce(e, out, false);	/* keywords another session made */
 	if (e->qresync && ch->nexpunged) {	/* RFC 7162 3.2.10 */
 		buf_puts(out, "* VANISHED ");
 		imapd_uid_ranges(ch->expunged_uids, ch->nexpunged, out);
@@ -173,7 +174,7 @@ void imapd_report(struct imapd *e, struct mstore_changes *ch, struct buf *out)
 	for (i = 0; i < ch->nflagged; i++) {
 		const struct mstore_msg *m = &e->box->msgs[ch->flagged[i] - 1];
 		buf_printf(out, "* %zu FETCH (UID %u FLAGS (", ch->flagged[i], m->uid);
-		mstore_flags_imap(m->flags, m->recent, out);
+		mstore_msg_flags_imap(e->box, m, out);
 		if (e->condstore)	/* RFC 7162 3.2 */
 			buf_printf(out, ") MODSEQ (%llu", (unsigned long long)m->modseq);
 		buf_puts(out, "))\r\n");

@@ -95,9 +95,8 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 		if (!unseen && !(b->msgs[i].flags & MF_SEEN))
 			unseen = i + 1;
 	}
-	buf_printf(out, "* FLAGS (" SYSTEM_FLAGS ")\r\n"
-		   "* OK [PERMANENTFLAGS (%s)] Flags permitted\r\n"
-		   "* %zu EXISTS\r\n* %zu RECENT\r\n", readonly ? "" : SYSTEM_FLAGS, b->n, recent);
+	imapd_flags_announce(e, out, true);
+	buf_printf(out, "* %zu EXISTS\r\n* %zu RECENT\r\n", b->n, recent);
 	if (unseen)
 		buf_printf(out, "* OK [UNSEEN %zu] First unseen\r\n", unseen);
 	buf_printf(out, "* OK [UIDVALIDITY %u] UIDs valid\r\n* OK [UIDNEXT %u] Predicted next UID\r\n"
@@ -109,6 +108,24 @@ static void imapd_select(struct imapd *e, struct buf *out, bool readonly)
 	imapd_reply(e, out, "OK", "[%s] %s completed", readonly ? "READ-ONLY" : "READ-WRITE",
 		    readonly ? "EXAMINE" : "SELECT");
 	buf_free(&err);
+}
+
+void imapd_flags_announce(struct imapd *e, struct buf *out, bool force)
+{
+	struct buf kws = BUF_INIT;
+	size_t n = mstore_keywords_imap(e->box, &kws);
+
+	if (force || n != e->kw_told) {
+		/* RFC 3501 7.1: \* when a new keyword can be made */
+		buf_printf(out, "* FLAGS (" SYSTEM_FLAGS "%s)\r\n", buf_cstr(&kws));
+		if (e->box->readonly)
+			buf_puts(out, "* OK [PERMANENTFLAGS ()] Flags permitted\r\n");
+		else
+			buf_printf(out, "* OK [PERMANENTFLAGS (" SYSTEM_FLAGS "%s%s)] Flags permitted\r\n",
+				   buf_cstr(&kws), n < MSTORE_KEYWORDS ? " \\*" : "");
+		e->kw_told = n;
+	}
+	buf_free(&kws);
 }
 
 void imapd_cmd_select(struct imapd *e, struct buf *out, bool uid)
@@ -301,35 +318,40 @@ void imapd_cmd_status(struct imapd *e, struct buf *out, bool uid)
 {
 	const char *name = imapd_mailbox_arg(e, out), *item;
 	struct buf items = BUF_INIT, err = BUF_INIT;
-	size_t messages, unseen;
-	uint32_t uidnext, uidvalidity;
-	uint64_t hms;
+	struct mstore_counts c;
 	bool ok;
 
 	(void)uid;
 	if (name == NULL)
 		return;
 	ok = imapd_sp(&e->cmd) && imapd_eat(&e->cmd, '(');
-	if (ok && mstore_status(e->root, name, &messages, &unseen, &uidnext, &uidvalidity, &hms,
-				&err) < 0) {
+	if (ok && mstore_status(e->root, name, &c, &err) < 0) {
 		imapd_reply(e, out, "NO", "[NONEXISTENT] %s", buf_cstr(&err));
 		buf_free(&err);
 		return;
 	}
+	if (ok && e->box) {	/* the selected mailbox: its \Recent are this session's */
+		char *dir = mstore_folder_dir(e->root, name);
+		size_t i;
+		if (dir && strcmp(dir, e->box->path) == 0)
+			for (i = 0; i < e->box->n; i++)
+				c.recent += e->box->msgs[i].recent;
+		free(dir);
+	}
 	while (ok && (item = imapd_atom(&e->cmd, false)) != NULL) {
 		const char *sep = items.len ? " " : "";
 		if (strcasecmp(item, "MESSAGES") == 0)
-			buf_printf(&items, "%sMESSAGES %zu", sep, messages);
+			buf_printf(&items, "%sMESSAGES %zu", sep, c.messages);
 		else if (strcasecmp(item, "UNSEEN") == 0)
-			buf_printf(&items, "%sUNSEEN %zu", sep, unseen);
+			buf_printf(&items, "%sUNSEEN %zu", sep, c.unseen);
 		else if (strcasecmp(item, "UIDNEXT") == 0)
-			buf_printf(&items, "%sUIDNEXT %u", sep, uidnext);
+			buf_printf(&items, "%sUIDNEXT %u", sep, c.uidnext);
 		else if (strcasecmp(item, "UIDVALIDITY") == 0)
-			buf_printf(&items, "%sUIDVALIDITY %u", sep, uidvalidity);
+			buf_printf(&items, "%sUIDVALIDITY %u", sep, c.uidvalidity);
 		else if (strcasecmp(item, "HIGHESTMODSEQ") == 0)	/* RFC 7162 3.1.10 */
-			buf_printf(&items, "%sHIGHESTMODSEQ %llu", sep, (unsigned long long)hms);
-		else if (strcasecmp(item, "RECENT") == 0)	/* only a session sees \Recent */
-			buf_printf(&items, "%sRECENT 0", sep);
+			buf_printf(&items, "%sHIGHESTMODSEQ %llu", sep, (unsigned long long)c.highestmodseq);
+		else if (strcasecmp(item, "RECENT") == 0)	/* RFC 3501 2.3.2 */
+			buf_printf(&items, "%sRECENT %zu", sep, c.recent);
 		else
 			ok = false;
 		if (!imapd_sp(&e->cmd))
@@ -347,13 +369,13 @@ void imapd_cmd_status(struct imapd *e, struct buf *out, bool uid)
 	buf_free(&err);
 }
 
-/* imapd_flag_list - "(" flag *(SP flag) ")" into MF_* bits; keywords are
- * read and dropped (PERMANENTFLAGS has no \*) */
-bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens)
+/* imapd_flag_list - "(" flag *(SP flag) ")": system flags as MF_* bits,
+ * keywords (RFC 3501 9 flag-keyword) by name, each once */
+bool imapd_flag_list(struct imapd_cmd *c, struct imapd_flags *fl, bool parens)
 {
 	const char *f;
 
-	*flags = 0;
+	memset(fl, 0, sizeof(*fl));
 	if (parens && !imapd_eat(c, '('))
 		return false;
 	if (parens && imapd_eat(c, ')'))
@@ -367,7 +389,11 @@ bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens)
 			unsigned bit = mstore_flag_parse(name);
 			if (bit == 0 && strcasecmp(name, "\\Recent") != 0)
 				return false;	/* no other system flag exists */
-			*flags |= bit;
+			fl->sys |= bit;
+		} else if (mstore_kw_find(fl->kw, f) < 0) {
+			if (fl->nkw == MSTORE_KEYWORDS || !mstore_keyword_ok(f))
+				return false;
+			fl->kw[fl->nkw++] = (char *)f;
 		}
 	} while (imapd_sp(c));
 	return !parens || imapd_eat(c, ')');
@@ -400,7 +426,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 	struct imapd_cmd *c = &e->cmd;
 	const char *name = imapd_mailbox_arg(e, out), *msg, *date;
 	struct buf err = BUF_INIT;
-	unsigned flags = 0;
+	struct imapd_flags fl = { .sys = 0 };
 	time_t idate = 0;
 	uint32_t v, u;
 	size_t len;
@@ -409,7 +435,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 	(void)uid;
 	if (name == NULL)
 		return;
-	if (!imapd_sp(c) || (imapd_peek(c) == '(' && (!imapd_flag_list(c, &flags, true) ||
+	if (!imapd_sp(c) || (imapd_peek(c) == '(' && (!imapd_flag_list(c, &fl, true) ||
 						       !imapd_sp(c)))) {
 		imapd_reply(e, out, "BAD", "APPEND mailbox [(flags)] [date-time] literal");
 		return;
@@ -425,7 +451,7 @@ void imapd_cmd_append(struct imapd *e, struct buf *out, bool uid)
 		imapd_reply(e, out, "BAD", "APPEND mailbox [(flags)] [date-time] literal");
 		return;
 	}
-	rc = mstore_append(e->root, name, msg, len, flags, idate, &v, &u, &err);
+	rc = mstore_append(e->root, name, msg, len, fl.sys, fl.kw, fl.nkw, idate, &v, &u, &err);
 	if (rc == -2)	/* RFC 3501 6.3.11 */
 		imapd_reply(e, out, "NO", "[TRYCREATE] %s", buf_cstr(&err));
 	else if (rc < 0)

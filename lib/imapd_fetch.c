@@ -59,6 +59,7 @@ struct fetch_req {
 	struct fetch_att a[32];
 	size_t n;
 	bool needs_data;	/* a section: the message is read */
+	bool needs_parse;	/* a section of a part: the message is parsed */
 	bool structure;		/* ENVELOPE, BODYSTRUCTURE or BODY: from the cache or read */
 	bool sets_seen;
 	long long changedsince;	/* RFC 7162 3.1.4; -1: none */
@@ -135,6 +136,7 @@ static bool fetch_att_parse(struct fetch_req *r, const char *tok)
 		r->structure = true;
 	if (a->kind == FA_BODY) {
 		r->needs_data = true;
+		r->needs_parse |= *a->spec != '\0';
 		r->sets_seen |= !a->peek;
 	}
 	return true;
@@ -228,6 +230,57 @@ static void fetch_section(const struct imapd_msg *msg, const struct fetch_att *a
 	buf_free(&wire);
 }
 
+/* fetch_whole - BODY[]<partial> straight from the stored bytes, without
+ * parsing: bare LF made CRLF (RFC 3501 2.3.4) and NUL made 0x80, as
+ * imapmsg_section does for the whole message */
+static void fetch_whole(const char *data, size_t len, const struct fetch_att *a, struct buf *out)
+{
+	size_t wire = len, from = 0, cnt, i, pos;
+	const char *p = data, *end = data + len, *nl;
+	char *o;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == data || nl[-1] != '\r')
+			wire++;
+		p = nl + 1;
+	}
+	cnt = wire;
+	if (a->origin >= 0) {	/* <origin.octets> */
+		from = (size_t)a->origin < wire ? (size_t)a->origin : wire;
+		cnt = wire - from < (size_t)a->count ? wire - from : (size_t)a->count;
+	}
+	buf_printf(out, "{%zu}\r\n", cnt);
+	buf_reserve(out, cnt + 1);
+	o = out->data + out->len;
+	if (cnt == wire && memchr(data, '\0', len) == NULL) {	/* line by line */
+		for (p = data; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
+			bool bare = nl == data || nl[-1] != '\r';
+			memcpy(o, p, (size_t)(nl - p));
+			o += nl - p;
+			if (bare)
+				*o++ = '\r';
+			*o++ = '\n';
+		}
+		memcpy(o, p, (size_t)(end - p));
+		o += end - p;
+		len = 0;	/* done */
+	}
+	for (i = 0, pos = 0; i < len && pos < from + cnt; i++) {
+		char c = data[i] == '\0' ? (char)0x80 : data[i];
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+			if (pos >= from)
+				*o++ = '\r';
+			if (++pos >= from + cnt)
+				break;
+		}
+		if (pos >= from)
+			*o++ = c;
+		pos++;
+	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
+}
+
 /* fetch_cache_kind - the cache slot of a structure item, or -1 */
 static int fetch_cache_kind(int kind)
 {
@@ -258,12 +311,25 @@ static void fetch_structure(struct imapd *e, const struct mstore_msg *m, int kin
 
 /* fetch_needs_message - whether the message must be read: a section, or a
  * structure item the cache does not have */
+static bool fetch_needs_parse(struct imapd *e, const struct mstore_msg *m,
+			      const struct fetch_req *r);
 static bool fetch_needs_message(struct imapd *e, const struct mstore_msg *m,
 				const struct fetch_req *r)
 {
-	size_t k, len;
 
 	if (r->needs_data)
+		return true;
+	return fetch_needs_parse(e, m, r);
+}
+
+/* fetch_needs_parse - whether the message must be parsed: a section of a
+ * part, or a structure item the cache does not have */
+static bool fetch_needs_parse(struct imapd *e, const struct mstore_msg *m,
+			      const struct fetch_req *r)
+{
+	size_t k, len;
+
+	if (r->needs_parse)
 		return true;
 	for (k = 0; r->structure && k < r->n; k++) {
 		int slot = fetch_cache_kind(r->a[k].kind);
@@ -273,12 +339,44 @@ static bool fetch_needs_message(struct imapd *e, const struct mstore_msg *m,
 	return false;
 }
 
+/* fetch_head_only - whether what must be parsed is only an ENVELOPE the
+ * cache does not have */
+static bool fetch_head_only(struct imapd *e, const struct mstore_msg *m,
+			    const struct fetch_req *r)
+{
+	size_t k, len;
+
+	if (r->needs_data || r->needs_parse)
+		return false;
+	for (k = 0; k < r->n; k++) {
+		int slot = fetch_cache_kind(r->a[k].kind);
+		if (slot >= 0 && slot != MSTORE_CACHE_ENVELOPE &&
+		    !mstore_cache_get(e->cache, m->uid, slot, &len))
+			return false;
+	}
+	return true;
+}
+
+/* fetch_head_len - the length of the header with the empty line after it
+ * (all of data when there is no body) */
+static size_t fetch_head_len(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return (size_t)(nl + 1 - data);	/* an empty line */
+		p = nl + 1;
+	}
+	return len;
+}
+
 static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf *out)
 {
 	struct mstore_msg *m = &e->box->msgs[i];
 	struct buf err = BUF_INIT;
 	struct imapd_msg *msg = NULL;
-	char *data, date[64];
+	char *data = NULL, date[64];
 	size_t len = 0, k;
 	const char *sep = "";
 
@@ -290,10 +388,16 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 			buf_free(&err);
 			return;	/* gone since the last rescan: the next one says EXPUNGE */
 		}
-		msg = imapd_msg_new(data, len);
+		if (fetch_needs_parse(e, m, r)) {
+			/* ENVELOPE alone comes from the header (RFC 3501 7.4.2):
+			 * the body is not parsed */
+			size_t plen = fetch_head_only(e, m, r) ? fetch_head_len(data, len) : len;
+			msg = imapd_msg_new(data, plen);	/* takes data */
+			data = NULL;
+		}
 	}
 	if (r->sets_seen && !e->box->readonly && !(m->flags & MF_SEEN))
-		mstore_set_flags(e->box, i, m->flags | MF_SEEN, &err);
+		mstore_set_flags(e->box, i, m->flags | MF_SEEN, m->kw, &err);
 	buf_printf(out, "* %zu FETCH (", i + 1);
 	for (k = 0; k < r->n; k++, sep = " ") {
 		struct fetch_att *a = &r->a[k];
@@ -304,7 +408,7 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		case FA_SIZE: buf_printf(out, "%llu", (unsigned long long)m->size); break;
 		case FA_FLAGS:
 			buf_putc(out, '(');
-			mstore_flags_imap(m->flags, m->recent, out);
+			mstore_msg_flags_imap(e->box, m, out);
 			buf_putc(out, ')');
 			break;
 		case FA_IDATE:
@@ -314,16 +418,22 @@ static void fetch_one(struct imapd *e, size_t i, struct fetch_req *r, struct buf
 		case FA_ENVELOPE: case FA_BODYSTRUCTURE: case FA_BODYNOEXT:
 			fetch_structure(e, m, a->kind, msg, out);
 			break;
-		case FA_BODY: fetch_section(msg, a, out); break;
+		case FA_BODY:
+			if (msg)
+				fetch_section(msg, a, out);
+			else
+				fetch_whole(data, len, a, out);
+			break;
 		}
 	}
 	if (r->sets_seen && !e->box->readonly) {	/* RFC 3501 6.4.5: \Seen is set */
 		buf_puts(out, " FLAGS (");
-		mstore_flags_imap(m->flags, m->recent, out);
+		mstore_msg_flags_imap(e->box, m, out);
 		buf_putc(out, ')');
 	}
 	buf_puts(out, ")\r\n");
 	imapd_msg_free(msg);
+	free(data);
 	buf_free(&err);
 }
 
@@ -401,7 +511,7 @@ static bool store_unchangedsince(struct imapd_cmd *c, long long *v)
 /* store_apply - change the flags of the messages idx[0..n); those changed
  * since unchangedsince are left alone and listed in modified */
 static void store_apply(struct imapd *e, const size_t *idx, size_t n, int mode, unsigned flags,
-			long long unchangedsince, bool *changed, struct buf *modified)
+			uint32_t kw, long long unchangedsince, bool *changed, struct buf *modified)
 {
 	struct buf err = BUF_INIT;
 	size_t i;
@@ -410,13 +520,15 @@ static void store_apply(struct imapd *e, const size_t *idx, size_t n, int mode, 
 		struct mstore_msg *m = &e->box->msgs[idx[i]];
 		unsigned nf = mode > 0 ? m->flags | flags : mode < 0 ? m->flags & ~flags :
 			      (m->flags & MF_PASSED) | flags;
+		uint32_t nkw = mode > 0 ? m->kw | kw : mode < 0 ? m->kw & ~kw : kw;
 		changed[i] = false;
 		if (unchangedsince >= 0 && m->modseq > (uint64_t)unchangedsince) {
 			buf_printf(modified, "%s%u", modified->len ? "," : "",
 				   e->imap_uid ? m->uid : (unsigned)(idx[i] + 1));
 			continue;
 		}
-		if (nf != m->flags && mstore_set_flags(e->box, idx[i], nf, &err) == 0)
+		if ((nf != m->flags || nkw != m->kw) &&
+		    mstore_set_flags(e->box, idx[i], nf, nkw, &err) == 0)
 			changed[i] = true;
 	}
 	if (mstore_commit_flags(e->box, &err) < 0)
@@ -430,7 +542,9 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 	struct imapd_seqset s;
 	struct buf modified = BUF_INIT;
 	const char *what;
-	unsigned flags;
+	struct imapd_flags fl;
+	struct buf err = BUF_INIT;
+	uint32_t kw = 0;
 	long long unch;
 	int mode;
 	bool silent, *changed;
@@ -440,7 +554,7 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 		return;
 	if (!store_unchangedsince(c, &unch) || !imapd_sp(c) ||
 	    (what = imapd_atom(c, false)) == NULL || !imapd_sp(c) ||
-	    !imapd_flag_list(c, &flags, imapd_peek(c) == '(') || !imapd_at_end(c)) {
+	    !imapd_flag_list(c, &fl, imapd_peek(c) == '(') || !imapd_at_end(c)) {
 		imapd_reply(e, out, "BAD", "STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)");
 		free(s.r);
 		return;
@@ -454,18 +568,21 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 		imapd_reply(e, out, "BAD", "STORE set [+|-]FLAGS[.SILENT] (flags)");
 	} else if (e->box->readonly) {
 		imapd_reply(e, out, "NO", "[READ-ONLY] Mailbox is read-only");
+	} else if (mstore_keywords(e->box, fl.kw, fl.nkw, mode >= 0, &kw, &err) < 0) {
+		imapd_reply(e, out, "NO", "[LIMIT] %s", buf_cstr(&err));	/* RFC 5530 */
 	} else {
+		imapd_flags_announce(e, out, false);	/* a keyword made now */
 		idx = imapd_msgs(e, &s, uid, &n);
 		changed = xcalloc(n + 1, sizeof(bool));
 		e->imap_uid = uid;
-		store_apply(e, idx, n, mode, flags, unch, changed, &modified);
+		store_apply(e, idx, n, mode, fl.sys, kw, unch, changed, &modified);
 		for (i = 0; i < n; i++) {
 			struct mstore_msg *m = &e->box->msgs[idx[i]];
 			/* RFC 7162 3.2: with CONDSTORE, .SILENT still reports a change */
 			if (silent && !(e->condstore && changed[i]))
 				continue;
 			buf_printf(out, "* %zu FETCH (FLAGS (", idx[i] + 1);
-			mstore_flags_imap(m->flags, m->recent, out);
+			mstore_msg_flags_imap(e->box, m, out);
 			buf_putc(out, ')');
 			if (uid)
 				buf_printf(out, " UID %u", m->uid);
@@ -482,5 +599,6 @@ void imapd_cmd_store(struct imapd *e, struct buf *out, bool uid)
 			imapd_reply(e, out, "OK", "STORE completed");
 	}
 	buf_free(&modified);
+	buf_free(&err);
 	free(s.r);
 }

@@ -53,6 +53,7 @@ struct imapd {
 	char *auth_tag;
 	bool condstore;
 	bool qresync;		/* RFC 7162 3.2.3: ENABLE QRESYNC */
+	size_t kw_told;		/* keywords the client was told of in FLAGS */
 	bool imap_uid;		/* the command running is a UID command */		/* RFC 7162 3.1: a CONDSTORE enabling command was seen */
 };
 
@@ -77,7 +78,17 @@ bool imapd_seqset_has(const struct imapd_seqset *s, uint32_t v, uint32_t star);
 /* imapd_list_pattern - list-mailbox (RFC 3501 9): a string, or atom
  * characters with the wildcards "%" and "*" */
 const char *imapd_list_pattern(struct imapd_cmd *c);
-bool imapd_flag_list(struct imapd_cmd *c, unsigned *flags, bool parens);
+/* a flag list: system flags and keywords (strings of the command) */
+struct imapd_flags {
+	unsigned sys;
+	char *kw[MSTORE_KEYWORDS];
+	size_t nkw;
+};
+bool imapd_flag_list(struct imapd_cmd *c, struct imapd_flags *f, bool parens);
+/* imapd_flags_announce - "* FLAGS" and PERMANENTFLAGS of the selected
+ * mailbox (RFC 3501 7.2.6), when its keywords changed since told (always
+ * when force) */
+void imapd_flags_announce(struct imapd *e, struct buf *out, bool force);
 /* imapd_quote - append s as a quoted string, or a literal if it needs one */
 void imapd_quote(struct buf *out, const char *s);
 char *imapd_arena(struct imapd_cmd *c, char *s);

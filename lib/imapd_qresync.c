@@ -114,7 +114,7 @@ void imapd_qresync_select(struct imapd *e, const struct imapd_qresync *q, struct
 		if (m->modseq <= q->modseq)
 			continue;
 		buf_printf(out, "* %zu FETCH (UID %u FLAGS (", i + 1, m->uid);
-		mstore_flags_imap(m->flags, m->recent, out);
+		mstore_msg_flags_imap(e->box, m, out);
 		buf_printf(out, ") MODSEQ (%llu))\r\n", (unsigned long long)m->modseq);
 	}
 }

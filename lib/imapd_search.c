@@ -12,7 +12,8 @@
 #include "xalloc.h"
 
 enum skind {
-	SK_ALL, SK_FLAG, SK_NOFLAG, SK_NEW, SK_OLD, SK_RECENT, SK_FALSE, SK_LARGER, SK_SMALLER,
+	SK_ALL, SK_FLAG, SK_NOFLAG, SK_KEYWORD, SK_UNKEYWORD, SK_NEW, SK_OLD, SK_RECENT, SK_FALSE,
+	SK_LARGER, SK_SMALLER,
 	SK_SET, SK_UIDSET, SK_NOT, SK_OR, SK_AND, SK_BEFORE, SK_ON, SK_SINCE,
 	SK_SENTBEFORE, SK_SENTON, SK_SENTSINCE, SK_HEADER, SK_BODY, SK_TEXT, SK_MODSEQ,
 };
@@ -122,9 +123,8 @@ static bool search_word(struct imapd_cmd *c, const char *w, struct skey *k, int 
 		return imapd_sp(c) && (k->str = imapd_astring(c)) != NULL;
 	}
 	if (!strcasecmp(w, "KEYWORD") || !strcasecmp(w, "UNKEYWORD")) {
-		/* no keyword is ever stored (PERMANENTFLAGS has no \*) */
-		k->kind = (*w == 'K' || *w == 'k') ? SK_FALSE : SK_ALL;
-		return imapd_sp(c) && imapd_atom(c, false) != NULL;
+		k->kind = (*w == 'K' || *w == 'k') ? SK_KEYWORD : SK_UNKEYWORD;
+		return imapd_sp(c) && (k->str = imapd_atom(c, false)) != NULL;
 	}
 	if (!strcasecmp(w, "LARGER") || !strcasecmp(w, "SMALLER")) {
 		k->kind = (*w == 'L' || *w == 'l') ? SK_LARGER : SK_SMALLER;
@@ -223,6 +223,11 @@ static bool search_eval(struct skey *k, struct search_msg *m)
 	case SK_FALSE: return false;
 	case SK_FLAG: return (msg->flags & k->flag) != 0;
 	case SK_NOFLAG: return (msg->flags & k->flag) == 0;
+	case SK_KEYWORD: case SK_UNKEYWORD: {
+		int i = mstore_kw_find(m->e->box->kw, k->str);
+		bool has = i >= 0 && (msg->kw & (1u << i));
+		return k->kind == SK_KEYWORD ? has : !has;
+	}
 	case SK_NEW: return msg->recent && !(msg->flags & MF_SEEN);
 	case SK_OLD: return !msg->recent;
 	case SK_RECENT: return msg->recent;

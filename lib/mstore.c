@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fsutil.h"
@@ -91,58 +92,34 @@ void mstore_msgs_free(struct mstore_msg *m, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free(m[i].base);
-		free(m[i].file);
+		if (!m[i].base_borrowed)
+			free(m[i].base);
+		if (!m[i].file_borrowed)
+			free(m[i].file);
 	}
 	free(m);
 }
 
-/* mstore_list_read - parse FOLDER/poczta-uidlist into l; a missing or
- * unreadable list starts a new one (a new UIDVALIDITY, RFC 3501 2.3.1.1) */
-static void mstore_list_read(const char *dir, struct mstore_list *l)
+void mstore_list_free(struct mstore_list *l)
 {
-	char *path = xasprintf("%s/poczta-uidlist", dir), *text, *line, *save = NULL;
-	unsigned long long v, nx, m;
-
-	memset(l, 0, sizeof(*l));
-	text = read_file(path, NULL);
-	free(path);
-	if (text == NULL || sscanf(text, "P1 V%llu N%llu M%llu", &v, &nx, &m) != 3 ||
-	    v == 0 || v > UINT32_MAX || nx == 0 || nx > UINT32_MAX) {
-		l->uidvalidity = (uint32_t)time(NULL);
-		l->uidnext = 1;
-		l->modseq = 1;
-		l->dirty = true;
-		free(text);
-		return;
-	}
-	l->uidvalidity = (uint32_t)v;
-	l->uidnext = (uint32_t)nx;
-	l->modseq = m;
-	line = strtok_r(text, "\n", &save);
-	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-		unsigned long long uid, ms, size, idate;
-		char flags[16], base[512];
-		struct mstore_msg *e;
-
-		if (sscanf(line, "%llu %llu %llu %llu %15s %511s", &uid, &ms, &size, &idate,
-			   flags, base) != 6 || uid == 0 || uid >= l->uidnext ||
-		    (l->n && uid <= l->msgs[l->n - 1].uid))
-			continue;	/* a damaged line: the file gets a new UID */
-		l->msgs = xreallocarray(l->msgs, l->n + 1, sizeof(*l->msgs));
-		e = &l->msgs[l->n++];
-		memset(e, 0, sizeof(*e));
-		e->uid = (uint32_t)uid;
-		e->modseq = ms;
-		e->size = size;
-		e->idate = (time_t)idate;
-		e->flags = strcmp(flags, "-") == 0 ? 0 : mstore_flags_from_letters(flags);
-		e->base = xstrdup(base);
-	}
-	free(text);
+	mstore_msgs_free(l->msgs, l->n);
+	free(l->arena);
+	if (l->map)
+		munmap(l->map, l->maplen);
+	l->map = NULL;
+	l->msgs = NULL;
+	l->arena = NULL;
+	l->n = 0;
 }
 
-static int mstore_list_write(const char *dir, const struct mstore_list *l);
+void mstore_msg_set_file(struct mstore_msg *m, const char *file)
+{
+	if (!m->file_borrowed)
+		free(m->file);
+	m->file = xstrdup(file);
+	m->file_borrowed = false;
+}
+
 
 int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 {
@@ -159,8 +136,11 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 	for (i = 0; i < b->n; i++) {
 		while (j < l.n && l.msgs[j].uid < b->msgs[i].uid)
 			j++;
-		if (j < l.n && l.msgs[j].uid == b->msgs[i].uid && l.msgs[j].flags != b->msgs[i].flags) {
+		if (j < l.n && l.msgs[j].uid == b->msgs[i].uid &&
+		    (l.msgs[j].flags != b->msgs[i].flags || l.msgs[j].kw != b->msgs[i].kw)) {
 			l.msgs[j].flags = b->msgs[i].flags;
+			l.msgs[j].kw = b->msgs[i].kw;
+			mstore_msg_set_file(&l.msgs[j], b->msgs[i].file);
 			l.msgs[j].modseq = b->msgs[i].modseq = ++l.modseq;
 			changed = true;
 		}
@@ -173,30 +153,7 @@ int mstore_commit_flags(struct mstore_box *b, struct buf *err)
 	if (rc == 0)
 		b->highestmodseq = l.modseq;
 	mstore_unlock(lock);
-	mstore_msgs_free(l.msgs, l.n);
-	return rc;
-}
-
-static int mstore_list_write(const char *dir, const struct mstore_list *l)
-{
-	char *path = xasprintf("%s/poczta-uidlist", dir);
-	struct buf b = BUF_INIT;
-	char letters[8];
-	size_t i;
-	int rc;
-
-	buf_printf(&b, "P1 V%" PRIu32 " N%" PRIu32 " M%" PRIu64 "\n", l->uidvalidity,
-		   l->uidnext, l->modseq);
-	for (i = 0; i < l->n; i++) {
-		const struct mstore_msg *e = &l->msgs[i];
-		mstore_flag_letters(e->flags, letters);
-		buf_printf(&b, "%" PRIu32 " %" PRIu64 " %" PRIu64 " %lld %s %s\n", e->uid,
-			   e->modseq, e->size, (long long)e->idate, *letters ? letters : "-",
-			   e->base);
-	}
-	rc = atomic_write_file(path, b.data, b.len, 0600);
-	free(path);
-	buf_free(&b);
+	mstore_list_free(&l);
 	return rc;
 }
 
@@ -204,6 +161,7 @@ static int mstore_list_write(const char *dir, const struct mstore_list *l)
 struct mstore_file {
 	char *base, *file;
 	unsigned flags;
+	uint32_t kw;
 	bool used;
 	bool moved;		/* from new/ by this session: \Recent */
 };
@@ -222,6 +180,7 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 	char *path = xasprintf("%s/%s", dir, sub);
 	DIR *d = opendir(path);
 	struct dirent *de;
+	size_t cap = *n;
 
 	free(path);
 	if (d == NULL)
@@ -247,11 +206,15 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 			free(from);
 			free(to);
 		}
-		*f = xreallocarray(*f, *n + 1, sizeof(**f));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*f = xreallocarray(*f, cap, sizeof(**f));
+		}
 		e = &(*f)[(*n)++];
 		e->base = info ? xstrndup(name, (size_t)(info - name)) : xstrdup(name);
 		e->file = file;
 		e->flags = info ? mstore_flags_from_letters(info + 3) : 0;
+		e->kw = info ? mstore_kw_from_letters(info + 3) : 0;
 		e->used = false;
 		e->moved = moved;
 	}
@@ -299,23 +262,30 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 		struct mstore_msg *e = &l->msgs[i];
 		struct mstore_file *hit = nf ? bsearch(e->base, f, nf, sizeof(*f), mstore_base_cmp) : NULL;
 		if (hit == NULL || hit->used) {
-			free(e->base);
-			free(e->file);
+			if (!e->base_borrowed)
+				free(e->base);
+			if (!e->file_borrowed)
+				free(e->file);
 			l->dirty = true;
 			continue;
 		}
 		hit->used = true;
-		free(e->file);
-		e->file = xstrdup(hit->file);
-		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED)) {
+		if (e->file == NULL || strcmp(e->file, hit->file) != 0) {
+			mstore_msg_set_file(e, hit->file);
+			l->dirty = true;	/* the list names files not where the flags say */
+		}
+		if ((hit->flags & ~MF_PASSED) != (e->flags & ~MF_PASSED) || hit->kw != e->kw) {
 			e->modseq = ++l->modseq;	/* RFC 7162 3.1 */
 			l->dirty = true;
 		}
 		e->flags = hit->flags;
+		e->kw = hit->kw;
 		e->recent = hit->moved;
 		l->msgs[kept++] = *e;
 	}
 	l->n = kept;
+	if (nf)	/* room for every file: no reallocation per message */
+		l->msgs = xreallocarray(l->msgs, l->n + nf, sizeof(*l->msgs));
 	for (i = 0; i < nf; i++) {
 		struct mstore_msg *e;
 		struct stat st;
@@ -329,7 +299,6 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 			continue;
 		}
 		free(path);
-		l->msgs = xreallocarray(l->msgs, l->n + 1, sizeof(*l->msgs));
 		e = &l->msgs[l->n++];
 		memset(e, 0, sizeof(*e));
 		e->uid = l->uidnext++;
@@ -337,6 +306,7 @@ static void mstore_reconcile(const char *dir, struct mstore_list *l, struct msto
 		e->size = mstore_crlf_size(dir, f[i].file, f[i].base);
 		e->idate = st.st_mtime;
 		e->flags = f[i].flags;
+		e->kw = f[i].kw;
 		e->base = xstrdup(f[i].base);
 		e->file = xstrdup(f[i].file);
 		e->recent = f[i].moved;
@@ -366,9 +336,25 @@ void mstore_unlock(int fd)
 		close(fd);	/* releases the flock */
 }
 
+/* mstore_trusted - whether l can be taken as it is: it was written from a
+ * scan with clean stamps that new/ and cur/ still have, and (when new/ is
+ * to be emptied) no message of it is in new/ */
+static bool mstore_trusted(const char *dir, bool move_new, const struct mstore_list *l)
+{
+	struct mstore_stamp snew, scur;
+
+	if (l->dirty || l->snew.sec == 0 || l->scur.sec == 0 ||
+	    mstore_stamps(dir, &snew, &scur) < 0 || !mstore_stamp_eq(&snew, &l->snew) ||
+	    !mstore_stamp_eq(&scur, &l->scur))
+		return false;
+	return !(move_new && l->nnew);
+}
+
 int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, struct buf *err)
 {
 	struct mstore_file *f = NULL;
+	struct mstore_stamp snew, scur;
+	struct timespec start;
 	size_t nf = 0, i;
 	int lock = mstore_lock(dir), rc = 0;
 
@@ -378,16 +364,34 @@ int mstore_sync_list(const char *dir, bool move_new, struct mstore_list *l, stru
 		return -1;
 	}
 	mstore_list_read(dir, l);
+	if (mstore_trusted(dir, move_new, l)) {
+		l->fast = true;
+		if (l->map == NULL)	/* parsed: the next reader maps it */
+			mstore_list_index(dir, l);
+		mstore_unlock(lock);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &start);
 	if (mstore_scan_dir(dir, "cur", false, &f, &nf) < 0 ||
 	    mstore_scan_dir(dir, "new", move_new, &f, &nf) < 0) {
 		buf_printf(err, "%s: not a Maildir: %s", dir, strerror(errno));
 		rc = -1;
 	} else {
 		mstore_reconcile(dir, l, f, nf);
+		/* the stamps after the scan, kept if they are clean (mstore_list.c) */
+		if (mstore_stamps(dir, &snew, &scur) < 0 || !mstore_stamp_clean(&snew, &start) ||
+		    !mstore_stamp_clean(&scur, &start))
+			memset(&snew, 0, sizeof(snew)), memset(&scur, 0, sizeof(scur));
+		if (!mstore_stamp_eq(&snew, &l->snew) || !mstore_stamp_eq(&scur, &l->scur)) {
+			l->snew = snew;
+			l->scur = scur;
+			l->dirty = true;
+		}
 		if (l->dirty && mstore_list_write(dir, l) < 0) {
 			buf_printf(err, "%s: cannot write the UID list: %s", dir, strerror(errno));
 			rc = -1;
-		}
+		} else if (!l->dirty && l->map == NULL)
+			mstore_list_index(dir, l);
 	}
 	mstore_unlock(lock);
 	for (i = 0; i < nf; i++) {
@@ -426,6 +430,10 @@ void mstore_close(struct mstore_box *b)
 	if (b == NULL)
 		return;
 	mstore_msgs_free(b->msgs, b->n);
+	free(b->arena);
+	if (b->map)
+		munmap(b->map, b->maplen);
+	mstore_kw_clear(b->kw);
 	free(b->path);
 	free(b->name);
 	free(b);
@@ -441,7 +449,8 @@ static void mstore_diff(struct mstore_box *b, struct mstore_list *l, struct msto
 	while (i < b->n) {
 		if (j < l->n && l->msgs[j].uid == b->msgs[i].uid) {
 			l->msgs[j].recent |= b->msgs[i].recent;
-			if (ch && l->msgs[j].flags != b->msgs[i].flags) {
+			if (ch && (l->msgs[j].flags != b->msgs[i].flags ||
+				   l->msgs[j].kw != b->msgs[i].kw)) {
 				ch->flagged = xreallocarray(ch->flagged, ch->nflagged + 1, sizeof(size_t));
 				ch->flagged[ch->nflagged++] = j + 1;
 			}
@@ -508,21 +517,28 @@ int mstore_rescan(struct mstore_box *b, struct mstore_changes *ch, struct buf *e
 	mstore_mtimes(b->path, &b->mtime_new, &b->mtime_cur);
 
 	if (mstore_sync_list(b->path, !b->readonly, &l, err) < 0) {
-		mstore_msgs_free(l.msgs, l.n);
+		mstore_list_free(&l);
 		return -1;
 	}
+	mstore_kw_load(b->path, b->kw);	/* after the list: names for every letter seen */
 	mstore_diff(b, &l, ch);
 	mstore_msgs_free(b->msgs, b->n);
+	free(b->arena);
+	if (b->map)
+		munmap(b->map, b->maplen);
+	b->arena = l.arena;
+	b->map = l.map;
+	b->maplen = l.maplen;
 	b->msgs = l.msgs;
 	b->n = l.n;
 	b->uidvalidity = l.uidvalidity;
 	b->uidnext = l.uidnext;
 	b->highestmodseq = l.modseq;
+	b->fast = l.fast;
 	return 0;
 }
 
-int mstore_status(const char *root, const char *name, size_t *messages, size_t *unseen,
-		  uint32_t *uidnext, uint32_t *uidvalidity, uint64_t *hms, struct buf *err)
+int mstore_status(const char *root, const char *name, struct mstore_counts *c, struct buf *err)
 {
 	char *dir = mstore_folder_dir(root, name);
 	struct mstore_list l;
@@ -538,24 +554,27 @@ int mstore_status(const char *root, const char *name, size_t *messages, size_t *
 	rc = mstore_sync_list(dir, false, &l, err);
 	free(dir);
 	if (rc == 0) {
-		*messages = l.n;
-		*unseen = 0;
-		for (i = 0; i < l.n; i++)
-			*unseen += !(l.msgs[i].flags & MF_SEEN);
-		*uidnext = l.uidnext;
-		*uidvalidity = l.uidvalidity;
-		*hms = l.modseq;
+		memset(c, 0, sizeof(*c));
+		c->messages = l.n;
+		for (i = 0; i < l.n; i++) {
+			c->unseen += !(l.msgs[i].flags & MF_SEEN);
+			c->recent += strncmp(l.msgs[i].file, "new/", 4) == 0;
+		}
+		c->uidnext = l.uidnext;
+		c->uidvalidity = l.uidvalidity;
+		c->highestmodseq = l.modseq;
 	}
-	mstore_msgs_free(l.msgs, l.n);
+	mstore_list_free(&l);
 	return rc;
 }
 
-int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf *err)
+int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, uint32_t kw,
+		     struct buf *err)
 {
 	struct mstore_msg *m = &b->msgs[i];
-	char letters[8], *from, *to, *file;
+	char letters[40], *from, *to, *file;
 
-	mstore_flag_letters(flags, letters);
+	mstore_info_letters(flags, kw, letters);
 	file = xasprintf("cur/%s:2,%s", m->base, letters);
 	from = xasprintf("%s/%s", b->path, m->file);
 	to = xasprintf("%s/%s", b->path, file);
@@ -564,9 +583,12 @@ int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, struct buf 
 		free(from), free(to), free(file);
 		return -1;
 	}
-	free(m->file);
+	if (!m->file_borrowed)
+		free(m->file);
 	m->file = file;
+	m->file_borrowed = false;
 	m->flags = flags;
+	m->kw = kw;
 	free(from), free(to);
 	return 0;
 }

@@ -22,6 +22,7 @@ struct mstore_cache_entry {
 	uint32_t uid;
 	char *text[MSTORE_CACHE_KINDS];
 	size_t len[MSTORE_CACHE_KINDS];
+	unsigned borrowed;	/* bit k: text[k] points into the file read */
 };
 
 /* e[0..nsorted) is sorted by UID; the few added since follow unsorted and
@@ -29,8 +30,9 @@ struct mstore_cache_entry {
 #define MSTORE_CACHE_LOOSE 256
 struct mstore_cache {
 	struct mstore_cache_entry *e;
-	size_t n, nsorted;
+	size_t n, nsorted, cap;
 	bool dirty;
+	char *data;		/* the file as read: the texts loaded stay in it */
 };
 
 static int mstore_cache_cmp(const void *a, const void *b)
@@ -51,7 +53,10 @@ static struct mstore_cache_entry *mstore_cache_add(struct mstore_cache *c, uint3
 {
 	if (c->n - c->nsorted >= MSTORE_CACHE_LOOSE)
 		mstore_cache_sort(c);
-	c->e = xreallocarray(c->e, c->n + 1, sizeof(*c->e));
+	if (c->n == c->cap) {	/* room ahead: no reallocation per entry */
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->e = xreallocarray(c->e, c->cap, sizeof(*c->e));
+	}
 	memset(&c->e[c->n], 0, sizeof(c->e[c->n]));
 	c->e[c->n].uid = uid;
 	if (c->nsorted == c->n && (c->n == 0 || c->e[c->n - 1].uid < uid))
@@ -81,6 +86,7 @@ struct mstore_cache *mstore_cache_load(const char *dir)
 
 	data = read_file(path, &len);
 	free(path);
+	c->data = data;
 	while (data && len < MSTORE_CACHE_MAX && pos < len) {
 		unsigned long long uid, l[MSTORE_CACHE_KINDS];
 		char *nl = memchr(data + pos, '\n', len - pos);
@@ -94,12 +100,12 @@ struct mstore_cache *mstore_cache_load(const char *dir)
 			break;
 		struct mstore_cache_entry *e = mstore_cache_add(c, (uint32_t)uid);
 		for (k = 0; k < MSTORE_CACHE_KINDS; k++) {
-			e->text[k] = l[k] ? xmemdup(data + pos, (size_t)l[k]) : NULL;
+			e->text[k] = l[k] ? data + pos : NULL;
 			e->len[k] = (size_t)l[k];
 			pos += (size_t)l[k];
 		}
+		e->borrowed = (1u << MSTORE_CACHE_KINDS) - 1;
 	}
-	free(data);
 	return c;
 }
 
@@ -119,7 +125,9 @@ void mstore_cache_put(struct mstore_cache *c, uint32_t uid, int kind, const char
 
 	if (e == NULL)
 		e = mstore_cache_add(c, uid);
-	free(e->text[kind]);
+	if (!(e->borrowed & (1u << kind)))
+		free(e->text[kind]);
+	e->borrowed &= ~(1u << kind);
 	e->text[kind] = xmemdup(text, len ? len : 1);
 	e->len[kind] = len;
 	c->dirty = true;
@@ -162,7 +170,9 @@ void mstore_cache_free(struct mstore_cache *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		for (k = 0; k < MSTORE_CACHE_KINDS; k++)
-			free(c->e[i].text[k]);
+			if (!(c->e[i].borrowed & (1u << k)))
+				free(c->e[i].text[k]);
 	free(c->e);
+	free(c->data);
 	free(c);
 }

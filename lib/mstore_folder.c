@@ -167,6 +167,70 @@ int mstore_delete(const char *root, const char *name, struct buf *err)
 	return rc;
 }
 
+/* mstore_move_all - rename every message of src/sub into dst/sub; 0 or -1 */
+static int mstore_move_all(const char *src, const char *dst, const char *sub, struct buf *err)
+{
+	char *from = xasprintf("%s/%s", src, sub), *to = xasprintf("%s/%s", dst, sub);
+	DIR *d = opendir(from);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		buf_printf(err, "%s: %s", from, strerror(errno));
+		rc = -1;
+	}
+	while (d && rc == 0 && (de = readdir(d)) != NULL) {
+		char *a, *b;
+		if (de->d_name[0] == '.')
+			continue;
+		a = xasprintf("%s/%s", from, de->d_name);
+		b = xasprintf("%s/%s", to, de->d_name);
+		if (rename(a, b) < 0 && errno != ENOENT) {	/* ENOENT: expunged meanwhile */
+			buf_printf(err, "cannot move %s: %s", de->d_name, strerror(errno));
+			rc = -1;
+		}
+		free(a);
+		free(b);
+	}
+	if (d)
+		closedir(d);
+	/* the messages are in dst before they leave src (nothing lost) */
+	if (rc == 0 && (fsync_dir(to) < 0 || fsync_dir(from) < 0)) {
+		buf_printf(err, "fsync: %s", strerror(errno));
+		rc = -1;
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
+/* mstore_rename_inbox - RFC 3501 6.3.5: renaming INBOX moves its messages
+ * to a new mailbox of that name and leaves INBOX there, empty; INBOX's
+ * UID list keeps its UIDVALIDITY and UIDNEXT, so no UID comes back.  The
+ * list's lock keeps a session's rescan from seeing half the move. */
+static int mstore_rename_inbox(const char *root, const char *to, struct buf *err)
+{
+	struct dsn d;
+	char *dst = maildir_folder_path(root, to, true, &d);
+	int lock, rc;
+
+	if (dst == NULL) {
+		buf_puts(err, d.text);
+		return -1;
+	}
+	if ((lock = mstore_lock(root)) < 0) {
+		buf_printf(err, "cannot lock the UID list: %s", strerror(errno));
+		free(dst);
+		return -1;
+	}
+	rc = mstore_move_all(root, dst, "cur", err);
+	if (rc == 0)
+		rc = mstore_move_all(root, dst, "new", err);
+	mstore_unlock(lock);
+	free(dst);
+	return rc;
+}
+
 int mstore_rename(const char *root, const char *from, const char *to, struct buf *err)
 {
 	char *src = mstore_folder_dir(root, from), *dst = mstore_folder_dir(root, to);
@@ -178,7 +242,10 @@ int mstore_rename(const char *root, const char *from, const char *to, struct buf
 	if (src == NULL || dst == NULL || mstore_is_inbox(to)) {
 		buf_puts(err, "bad mailbox name");
 	} else if (mstore_is_inbox(from)) {
-		buf_puts(err, "renaming INBOX is not supported");
+		if (stat(dst, &st) == 0)
+			buf_puts(err, "mailbox already exists");
+		else
+			rc = mstore_rename_inbox(root, to, err);
 	} else if (stat(src, &st) < 0) {
 		buf_puts(err, "no such mailbox");
 	} else if (stat(dst, &st) == 0) {
@@ -266,7 +333,7 @@ static int mstore_uids_of(const char *dir, char **bases, size_t n, uint32_t *uid
 				}
 		}
 	}
-	mstore_msgs_free(l.msgs, l.n);
+	mstore_list_free(&l);
 	return rc;
 }
 
@@ -293,18 +360,26 @@ static int mstore_existing(const char *root, const char *name, char **dir, struc
 }
 
 int mstore_append(const char *root, const char *name, const char *data, size_t len,
-		  unsigned flags, time_t idate, uint32_t *uidvalidity, uint32_t *uid,
-		  struct buf *err)
+		  unsigned flags, char *const *kws, size_t nkw, time_t idate,
+		  uint32_t *uidvalidity, uint32_t *uid, struct buf *err)
 {
 	struct maildir_tmp t;
-	char letters[8], *dir, *final = NULL, *base;
+	char letters[40], *dir, *final = NULL, *base, *names[MSTORE_KEYWORDS] = { NULL };
 	struct dsn d;
 	size_t i, start;
+	uint32_t kw = 0;
 	int rc;
 
 	if ((rc = mstore_existing(root, name, &dir, err)) < 0)
 		return rc;
-	mstore_flag_letters(flags, letters);
+	mstore_kw_load(dir, names);
+	rc = mstore_kw_mask(dir, names, kws, nkw, true, &kw, err);
+	mstore_kw_clear(names);
+	if (rc < 0) {
+		free(dir);
+		return -1;
+	}
+	mstore_info_letters(flags, kw, letters);
 	rc = maildir_tmp_open(&t, dir, &d);
 	/* a Maildir keeps LF line ends: CR LF from the client becomes LF */
 	for (i = start = 0; rc == 0 && i < len; i++)
@@ -339,12 +414,24 @@ int mstore_append(const char *root, const char *name, const char *data, size_t l
 /* mstore_copy_one - put a new name for message m of b into dir/cur (a
  * hard link: the same bytes, flags of its own); its base, newly allocated */
 static char *mstore_copy_one(struct mstore_box *b, const struct mstore_msg *m, const char *dir,
-			     struct buf *err)
+			     char **dnames, char *letters, struct buf *err)
 {
-	char letters[8], *src = xasprintf("%s/%s", b->path, m->file), *dst, *base = NULL;
-	char *u = maildir_unique();
+	char *src = xasprintf("%s/%s", b->path, m->file), *dst, *base = NULL;
+	char *u = maildir_unique(), *want[MSTORE_KEYWORDS];
+	struct buf ignored = BUF_INIT;
+	uint32_t kw = 0;
+	size_t n = 0;
+	int i;
 
-	mstore_flag_letters(m->flags, letters);
+	/* the keywords by name in the other folder; those it has no room
+	 * for are left out, as Dovecot does */
+	for (i = 0; i < MSTORE_KEYWORDS; i++)
+		if ((m->kw & (1u << i)) && b->kw[i])
+			want[n++] = b->kw[i];
+	if (n && mstore_kw_mask(dir, dnames, want, n, true, &kw, &ignored) < 0)
+		mstore_kw_mask(dir, dnames, want, n, false, &kw, &ignored);
+	buf_free(&ignored);
+	mstore_info_letters(m->flags, kw, letters);
 	base = xasprintf("%s,W=%llu", u, (unsigned long long)m->size);
 	dst = xasprintf("%s/cur/%s:2,%s", dir, base, letters);
 	if (link(src, dst) < 0) {
@@ -366,16 +453,21 @@ int mstore_copy(struct mstore_box *b, const size_t *idx, size_t n, const char *r
 		const char *name, uint32_t *uidvalidity, uint32_t *uids, struct buf *err)
 {
 	char *dir, **bases = xcalloc(n + 1, sizeof(char *)), *cur;
+	char *dnames[MSTORE_KEYWORDS] = { NULL }, (*letters)[40] = xcalloc(n + 1, 40);
 	size_t i;
 	int rc;
 
 	if ((rc = mstore_existing(root, name, &dir, err)) < 0) {
 		free(bases);
+		free(letters);
 		return rc;
 	}
+	mstore_kw_load(dir, dnames);
 	for (i = 0; i < n && rc == 0; i++)
-		if ((bases[i] = mstore_copy_one(b, &b->msgs[idx[i]], dir, err)) == NULL)
+		if ((bases[i] = mstore_copy_one(b, &b->msgs[idx[i]], dir, dnames, letters[i],
+						err)) == NULL)
 			rc = -1;
+	mstore_kw_clear(dnames);
 	cur = xasprintf("%s/cur", dir);
 	if (rc == 0 && fsync_dir(cur) < 0) {
 		buf_printf(err, "fsync %s: %s", cur, strerror(errno));
@@ -385,13 +477,11 @@ int mstore_copy(struct mstore_box *b, const size_t *idx, size_t n, const char *r
 		rc = mstore_uids_of(dir, bases, n, uidvalidity, uids, err);
 	else	/* RFC 3501 6.4.7: all or nothing */
 		for (i = 0; i < n && bases[i]; i++) {
-			char *p;
-			char letters[8];
-			mstore_flag_letters(b->msgs[idx[i]].flags, letters);
-			p = xasprintf("%s/%s:2,%s", cur, bases[i], letters);
+			char *p = xasprintf("%s/%s:2,%s", cur, bases[i], letters[i]);
 			unlink(p);
 			free(p);
 		}
+	free(letters);
 	free(cur);
 	strlist_free(bases);
 	free(dir);

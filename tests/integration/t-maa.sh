@@ -125,7 +125,7 @@ check "DONE ends IDLE" grep -q '^idle end .* OK IDLE terminated' "$T/py.out"
 [ $tap_failed = 0 ] || sed 's/^/#   /' "$T/py.out"
 
 # UIDs survive a restart and a rename by another program
-uids1=$(sed -n 's/^\([0-9]*\) .* \(.*\)$/\1 \2/p' "$A/poczta-uidlist" | sort)
+uids1=$(awk 'NR > 1 { print $1, $6 }' "$A/poczta-uidlist" | sort)
 "$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1
 f=$(ls "$A"/cur/* | head -n 1)
 mv "$f" "${f%%:2,*}:2,S"
@@ -142,7 +142,7 @@ try:
 except imaplib.IMAP4.error as e:
     print("wrong password", e)
 PY
-uids2=$(sed -n 's/^\([0-9]*\) .* \(.*\)$/\1 \2/p' "$A/poczta-uidlist" | sort)
+uids2=$(awk 'NR > 1 { print $1, $6 }' "$A/poczta-uidlist" | sort)
 check_eq "UIDs are the same after a restart and a flag rename" "$uids1" "$uids2"
 check "the other program's \\Seen shows" grep -q 'Seen' "$T/py.out"
 check "a wrong password is refused" grep -q '^wrong password.*AUTHENTICATIONFAILED' "$T/py.out"
