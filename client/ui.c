@@ -210,14 +210,15 @@ static void ui_idle(struct ui *u)
 	if (!mbox_db_refresh(u->db))
 		return;
 	for (ix = u->ix; ix; ix = ix->prev)
-		mbox_list_reload(ix->list);
-	sidebar_count(&u->sb, u->db);
+		ui_index_reload(ix);
+	sidebar_invalidate(&u->sb);
 }
 
 int ui_run(struct client_config *cfg)
 {
 	struct ui u;
 	struct buf err = BUF_INIT;
+	bool counting;
 	int key;
 
 	memset(&u, 0, sizeof(u));
@@ -238,15 +239,19 @@ int ui_run(struct client_config *cfg)
 	curs_set(0);
 	ui_colors(cfg);
 	getmaxyx(stdscr, u.rows, u.cols);
-	sidebar_count(&u.sb, u.db);
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
-	timeout(UI_IDLE_MS);
 	while (!u.quit && u.ix) {
 		ui_draw(&u);
+		/* the sidebar's counts come after the first screen, one folder or
+		 * search at a time while no key waits */
+		counting = sidebar_pending(&u.sb);
+		timeout(counting ? 0 : UI_IDLE_MS);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
+		else if (counting)
+			sidebar_count_step(&u.sb, u.db);
 		else
 			ui_idle(&u);
 	}

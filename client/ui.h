@@ -69,6 +69,8 @@ bool ui_index_push(struct ui *u, const char *query, enum mbox_kind kind, const c
 void ui_index_pop(struct ui *u);
 void ui_index_draw(struct ui *u);
 void ui_index_key(struct ui *u, int action);
+/* ui_index_reload - run the screen's query again, the cursor kept on its entry */
+void ui_index_reload(struct ui_index *ix);
 void ui_sidebar_draw(struct ui *u, int width);
 void ui_sidebar_key(struct ui *u, int action);
 int ui_sidebar_width(const struct ui *u);
