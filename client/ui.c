@@ -246,10 +246,12 @@ int ui_run(struct client_config *cfg)
 		/* the sidebar's counts come after the first screen, one folder or
 		 * search at a time while no key waits */
 		counting = sidebar_pending(&u.sb);
-		timeout(counting ? 0 : UI_IDLE_MS);
+		timeout(counting || (u.ix->to_end && !u.pg) ? 0 : UI_IDLE_MS);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
+		else if (!u.pg && ui_index_step(&u))
+			;
 		else if (counting)
 			sidebar_count_step(&u.sb, u.db);
 		else

@@ -12,6 +12,7 @@
 #include "xalloc.h"
 
 #define UI_RELOAD_SLACK 1000	/* how far down a reload looks for the cursor's entry */
+#define UI_END_STEP 2000	/* End reads the list this many entries at a time */
 
 /* Tags shown as flags rather than in the tag list. */
 static const char *const ui_flag_tags[] = {
@@ -312,6 +313,26 @@ static void ui_index_change(struct ui *u)
 	free(name);
 }
 
+bool ui_index_step(struct ui *u)
+{
+	struct ui_index *ix = u->ix;
+	struct mbox_list *l;
+
+	if (ix == NULL || !ix->to_end)
+		return false;
+	l = ix->list;
+	mbox_list_need(l, l->n + UI_END_STEP);
+	if (l->done) {
+		ix->to_end = false;
+		ix->cur = l->n ? l->n - 1 : 0;
+		ui_message(u, "%s", "");
+	} else {
+		/* L10N: End on a long list: how many entries are read so far */
+		ui_message(u, _("Reading the list to its end: %zu so far (any key stops)"), l->n);
+	}
+	return true;
+}
+
 void ui_index_key(struct ui *u, int action)
 {
 	struct ui_index *ix = u->ix;
@@ -319,13 +340,15 @@ void ui_index_key(struct ui *u, int action)
 	bool unread;
 	char *q;
 
+	ix->to_end = false;	/* any key stops End's reading */
+
 	switch (action) {
 	case ACT_DOWN: ui_index_move(u, 1); break;
 	case ACT_UP: ui_index_move(u, -1); break;
 	case ACT_PAGE_DOWN: ui_index_move(u, page); ix->top = ix->cur; break;
 	case ACT_PAGE_UP: ui_index_move(u, -page); break;
 	case ACT_FIRST: ix->cur = 0; break;
-	case ACT_LAST: ui_index_move(u, (long)((size_t)-1 >> 2)); break;
+	case ACT_LAST: ix->to_end = true; break;	/* read in steps (ui_index_step) */
 	case ACT_OPEN: ui_index_open(u); break;
 	case ACT_BACK:
 		ui_index_pop(u);

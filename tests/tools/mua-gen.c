@@ -3,13 +3,15 @@
  * replies come later and interleave with other threads, so a thread's
  * newest message decides its place, as notmuch orders threads.
  *
- *   mua-gen ROOT COUNT [SEED]
+ *   mua-gen [--folders] ROOT COUNT [SEED]
  *
  * The files are written without fsync (they are throw-away), then indexed
  * as poczta-ctl reindex would (index_rescan, tags inbox and unread for mail
  * without the S flag).  Message i is dated one minute after message i-1, the
- * newest a minute ago.  Every tenth thread goes to the folder .Lists. */
+ * newest a minute ago.  With --folders every tenth thread goes to the
+ * folder .Lists, else all to INBOX. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@ struct gen_thread {
 };
 
 static unsigned long gen_seed;
+static bool gen_folders;
 
 static unsigned long gen_rand(void)
 {
@@ -71,7 +74,8 @@ static void gen_write(const char *root, long i, struct gen_thread *t, time_t dat
 		buf_printf(&b, "In-Reply-To: <%ld@bench.example>\nReferences: <%ld@bench.example>\n",
 			   t->last, t->last);
 	buf_printf(&b, "\nbody of message %ld in topic %ld\n", i, t->topic);
-	path = xasprintf("%s%s/cur/%ld.%ld.gen:2,%s", root, t->topic % 10 == 9 ? "/.Lists" : "",
+	path = xasprintf("%s%s/cur/%ld.%ld.gen:2,%s", root,
+			 gen_folders && t->topic % 10 == 9 ? "/.Lists" : "",
 			 (long)date, i, seen ? "S" : "");
 	f = fopen(path, "w");
 	if (f == NULL || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
@@ -91,8 +95,13 @@ int main(int argc, char **argv)
 	char **tags;
 	int n;
 
+	if (argc > 1 && strcmp(argv[1], "--folders") == 0) {
+		gen_folders = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || (count = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: mua-gen ROOT COUNT [SEED]\n");
+		fprintf(stderr, "usage: mua-gen [--folders] ROOT COUNT [SEED]\n");
 		return 2;
 	}
 	gen_seed = argc > 3 ? strtoul(argv[3], NULL, 10) : 7;
