@@ -48,7 +48,7 @@ printf '[client]\nmaildir = %s\nstart = *\nsidebar = no\n' "$T/mail" >"$T/poczta
 notmuch search --sort=newest-first --limit=28 '*' | grep -o 'topic [0-9]*' >"$T/want"
 threads=$(notmuch count --output=threads '*')
 
-tm new-session -d -s lazy -x 100 -y 30 "$BIN/poczta -c '$T/poczta.conf'; sleep 60"
+tm new-session -d -s lazy -x 100 -y 30 "$BIN/poczta -c '$T/poczta.conf'; echo exit=\$?; sleep 60"
 check "the first screen is shown" wait_for "poczta: *  ["
 topics >"$T/got"
 check "its rows are notmuch's newest threads, in notmuch's order" cmp -s "$T/want" "$T/got"
@@ -86,4 +86,5 @@ check "new mail appears in the open index" wait_for "brand new topic 999999" 30
 keys Enter
 check "the cursor stayed on its thread when mail came above it" wait_for "$title" 10
 keys q q
+check "quitting ends the client with status 0 (sanitizers: no leak)" wait_for "exit=0" 20
 done_testing

@@ -13,7 +13,8 @@
 # as poczta-ctl reindex would): about 6 s for 10,000 messages, 1 minute
 # for 100,000 and 20 minutes for 1,000,000 on a quiet two-core machine,
 # plus 250 bytes of mail and 1 kB of index a message.  MUA_BENCH_KEEP=DIR
-# keeps each mailbox in DIR/COUNT and uses it again in later runs.
+# keeps each mailbox in DIR/COUNT and uses it again in later runs;
+# MUA_BENCH_ALSO=PATH runs another build of poczta beside (before/after).
 set -eu
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 [ $# -gt 0 ] || set -- 10000 100000
@@ -107,6 +108,8 @@ EOF2
 	while [ $r -lt "$RUNS" ]; do
 		first_screen "tmux floor" "$pz" "$W/floor"
 		first_screen "poczta" "$pz" "$top/bin/poczta" -c "$sb/poczta.conf"
+		[ -z "${MUA_BENCH_ALSO:-}" ] ||
+			first_screen "poczta (also)" "$pz" "$MUA_BENCH_ALSO" -c "$sb/poczta.conf"
 		first_screen "neomutt warm cache" "$nm" neomutt -n -F "$W/muttrc" -f "$root"
 		first_screen "neomutt notmuch" "$nma" neomutt -n -F "$W/muttrc" \
 			-f "notmuch://$root?query=*"
@@ -114,8 +117,9 @@ EOF2
 	done
 	echo "== $n messages ($inbox in INBOX: poczta and NeoMutt's Maildir;" \
 		"all $total through notmuch), first screen, median of $RUNS"
-	for name in "tmux floor" poczta "neomutt cold cache" "neomutt warm cache" "neomutt notmuch"; do
-		report "$name"
+	for name in "tmux floor" poczta "poczta (also)" "neomutt cold cache" "neomutt warm cache" \
+		"neomutt notmuch"; do
+		[ ! -f "$W/t.$name" ] || report "$name"
 	done
 	p=$(median "$W/t.poczta")
 	for peer in "neomutt warm cache" "neomutt notmuch"; do
