@@ -386,11 +386,18 @@ static void mbox_list_clear(struct mbox_list *l)
 void mbox_list_reload(struct mbox_list *l)
 {
 	size_t had = l->n;
+
+	mbox_list_restart(l);
+	if (had > 0)
+		mbox_list_need(l, had - 1);
+}
+
+void mbox_list_restart(struct mbox_list *l)
+{
 	struct buf err = BUF_INIT;
 
 	mbox_list_clear(l);
-	if (mbox_list_start(l, &err) && had > 0)
-		mbox_list_need(l, had - 1);
+	mbox_list_start(l, &err);
 	buf_free(&err);
 }
 

@@ -78,6 +78,8 @@ void mbox_list_refresh(struct mbox_list *l, size_t i);
 size_t mbox_list_find(struct mbox_list *l, const char *id, size_t upto);
 /* mbox_list_reload - run the query again, loading as many entries as before */
 void mbox_list_reload(struct mbox_list *l);
+/* mbox_list_restart - run the query again, loading nothing yet */
+void mbox_list_restart(struct mbox_list *l);
 void mbox_list_free(struct mbox_list *l);
 /* mbox_entry_has_tag - whether the entry's tags hold tag */
 bool mbox_entry_has_tag(const struct mbox_entry *e, const char *tag);

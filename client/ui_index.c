@@ -228,11 +228,14 @@ void ui_index_reload(struct ui_index *ix)
 	char *id = ix->cur < l->n ? xstrdup(l->e[ix->cur].id) : NULL;
 	size_t at;
 
-	mbox_list_reload(l);
+	/* read again as far as the cursor's entry, not as far as End read */
+	mbox_list_restart(l);
 	/* the cursor stays on its entry when mail came or went above it; the
 	 * screen stays where it was, so new mail at the top is seen */
 	if (id && (at = mbox_list_find(l, id, ix->cur + UI_RELOAD_SLACK)) != (size_t)-1)
 		ix->cur = at;
+	else
+		mbox_list_need(l, ix->cur);
 	free(id);
 }
 

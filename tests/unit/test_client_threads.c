@@ -335,6 +335,12 @@ static void test_refresh_and_find(void **state)
 	assert_int_equal(mbox_list_find(l, id, 100), (size_t)-1);
 	at = mbox_list_find(l, l->e[5].id, 100);
 	assert_int_equal(at, 5);
+	free(id);
+	id = xstrdup(l->e[7].id);
+	mbox_list_restart(l);	/* nothing read until asked */
+	assert_int_equal(l->n, 0);
+	assert_int_equal(mbox_list_find(l, id, 100), 7);
+	assert_int_equal(l->n, 8);	/* read as far as the entry, no further */
 	free(q);
 	free(id);
 	mbox_list_free(l);
