@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 #include "i18n.h"
 #include "text.h"
@@ -152,6 +153,8 @@ static void ui_draw(struct ui *u)
 	erase();
 	if (u->help)
 		ui_help_draw(u);
+	else if (u->obs)
+		ui_outbox_draw(u);
 	else if (u->pg)
 		ui_pager_draw(u);
 	else
@@ -191,7 +194,9 @@ static void ui_dispatch(struct ui *u, int key)
 	} else if (a == ACT_HELP) {
 		u->help = true;
 		u->help_top = 0;
-	} else if (u->pg)
+	} else if (ui_outbox_key(u, a))
+		;
+	else if (u->pg)
 		ui_pager_key(u, a);
 	else if (u->sb_focus)
 		ui_sidebar_key(u, a);
@@ -218,7 +223,8 @@ int ui_run(struct client_config *cfg)
 {
 	struct ui u;
 	struct buf err = BUF_INIT;
-	bool counting;
+	time_t last_idle = time(NULL);
+	bool counting, tick;
 	int key;
 
 	memset(&u, 0, sizeof(u));
@@ -230,6 +236,7 @@ int ui_run(struct client_config *cfg)
 		return 1;
 	}
 	sidebar_load(&u.sb, cfg->maildir, cfg);
+	ui_outbox_open(&u);
 	initscr();
 	raw();
 	noecho();
@@ -242,11 +249,13 @@ int ui_run(struct client_config *cfg)
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
 	while (!u.quit && u.ix) {
+		/* a second's tick while the outbox counts down or sends */
+		tick = ui_outbox_tick(&u);
 		ui_draw(&u);
 		/* the sidebar's counts come after the first screen, one folder or
-		 * search at a time while no key waits */
+		 * search at a time while no key waits; End reads in steps too */
 		counting = sidebar_pending(&u.sb);
-		timeout(counting || (u.ix->to_end && !u.pg) ? 0 : UI_IDLE_MS);
+		timeout(counting || (u.ix->to_end && !u.pg) ? 0 : tick ? 1000 : UI_IDLE_MS);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
@@ -254,10 +263,13 @@ int ui_run(struct client_config *cfg)
 			;
 		else if (counting)
 			sidebar_count_step(&u.sb, u.db);
-		else
+		else if (time(NULL) - last_idle >= UI_IDLE_MS / 1000) {
 			ui_idle(&u);
+			last_idle = time(NULL);
+		}
 	}
 	endwin();
+	ui_outbox_close(&u);
 	ui_pager_close(&u);
 	while (u.ix)
 		ui_index_pop(&u);
