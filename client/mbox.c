@@ -7,6 +7,7 @@
 #include <notmuch.h>
 #include "i18n.h"
 #include "mbox.h"
+#include "mbox_stream.h"
 #include "xalloc.h"
 
 #define MBOX_WRITE_TRIES 20	/* the indexer holds the write lock briefly */
@@ -147,20 +148,65 @@ static void mbox_push_message(struct mbox_list *l, notmuch_message_t *m, int dep
 	e->date = notmuch_message_get_date(m);
 	e->total = e->matched = 1;
 	e->depth = depth;
+	e->filled = true;
 }
 
-static void mbox_push_thread(struct mbox_list *l, notmuch_thread_t *t)
+/* mbox_thread_query - the first thread of text, sorted as the list is;
+ * NULL when there is none, else *q owns it */
+static notmuch_thread_t *mbox_thread_query(struct mbox_list *l, const char *text,
+					   notmuch_query_t **q)
 {
-	struct mbox_entry *e = mbox_list_push(l);
+	notmuch_threads_t *ts = NULL;
+	notmuch_thread_t *t = NULL;
 
-	e->id = xstrdup(mbox_or_empty(notmuch_thread_get_thread_id(t)));
-	e->authors = xstrdup(mbox_or_empty(notmuch_thread_get_authors(t)));
-	e->subject = xstrdup(mbox_or_empty(notmuch_thread_get_subject(t)));
-	e->tags = mbox_tags_join(notmuch_thread_get_tags(t));
-	e->date = l->oldest_first ? notmuch_thread_get_oldest_date(t)
-				  : notmuch_thread_get_newest_date(t);
-	e->total = notmuch_thread_get_total_messages(t);
-	e->matched = notmuch_thread_get_matched_messages(t);
+	if (notmuch_query_create_with_syntax(l->db->nm, text, NOTMUCH_QUERY_SYNTAX_XAPIAN, q)
+	    != NOTMUCH_STATUS_SUCCESS)
+		return NULL;
+	notmuch_query_set_sort(*q, l->oldest_first ? NOTMUCH_SORT_OLDEST_FIRST
+						   : NOTMUCH_SORT_NEWEST_FIRST);
+	if (notmuch_query_search_threads(*q, &ts) == NOTMUCH_STATUS_SUCCESS &&
+	    notmuch_threads_valid(ts))
+		t = notmuch_threads_get(ts);
+	if (t == NULL) {
+		notmuch_query_destroy(*q);
+		*q = NULL;
+	}
+	return t;
+}
+
+/* mbox_fill_thread - a thread row's details, from the query "thread:ID and
+ * (the list's query)": notmuch_thread_* then count, date and name it over
+ * the matching messages, as in the whole query's thread list.  When the
+ * thread matches no more (its tags changed), from thread:ID alone, with
+ * nothing matched. */
+static void mbox_fill_thread(struct mbox_list *l, struct mbox_entry *e)
+{
+	char *quoted = mbox_quote(e->id), *one = xasprintf("thread:%s", quoted);
+	char *text = mbox_and(one, l->query);
+	notmuch_query_t *q = NULL;
+	notmuch_thread_t *t = mbox_thread_query(l, text, &q);
+	bool matching = t != NULL;
+
+	if (t == NULL)
+		t = mbox_thread_query(l, one, &q);
+	free(e->authors);
+	free(e->subject);
+	free(e->tags);
+	e->authors = xstrdup(t ? mbox_or_empty(notmuch_thread_get_authors(t)) : "");
+	e->subject = xstrdup(t ? mbox_or_empty(notmuch_thread_get_subject(t)) : "");
+	e->tags = t ? mbox_tags_join(notmuch_thread_get_tags(t)) : xstrdup("");
+	e->total = t ? notmuch_thread_get_total_messages(t) : 0;
+	e->matched = matching ? notmuch_thread_get_matched_messages(t) : 0;
+	if (matching)
+		e->date = l->oldest_first ? notmuch_thread_get_oldest_date(t)
+					  : notmuch_thread_get_newest_date(t);
+	if (q)
+		notmuch_query_destroy(q);
+	e->filled = true;
+	l->fills++;
+	free(text);
+	free(one);
+	free(quoted);
 }
 
 /* mbox_walk_replies - a thread's messages in reply order (depth first) */
@@ -175,24 +221,28 @@ static void mbox_walk_replies(struct mbox_list *l, notmuch_messages_t *ms, int d
 	}
 }
 
-/* mbox_list_start - create the query and its iterator; false with err */
+/* mbox_list_start - the stream of the query's messages, or for a thread's
+ * messages the query of that thread; false with err */
 static bool mbox_list_start(struct mbox_list *l, struct buf *err)
 {
 	notmuch_query_t *q = NULL;
 	notmuch_status_t s;
 	notmuch_threads_t *ts = NULL;
-	notmuch_messages_t *ms = NULL;
-	char *text = l->kind == MBOX_THREAD ? xasprintf("thread:%s", l->query) : xstrdup(l->query);
+	char *text;
 
+	l->done = false;
+	if (l->kind != MBOX_THREAD) {
+		l->st = mbox_stream_new(l->db->nm, l->query, l->oldest_first, time(NULL), err);
+		if (l->kind == MBOX_THREADS)
+			l->seen = mbox_idset_new();
+		return l->st != NULL;
+	}
+	text = xasprintf("thread:%s", l->query);
 	s = notmuch_query_create_with_syntax(l->db->nm, text, NOTMUCH_QUERY_SYNTAX_XAPIAN, &q);
 	free(text);
 	if (s == NOTMUCH_STATUS_SUCCESS) {
-		notmuch_query_set_sort(q, l->oldest_first || l->kind == MBOX_THREAD
-				       ? NOTMUCH_SORT_OLDEST_FIRST : NOTMUCH_SORT_NEWEST_FIRST);
-		if (l->kind == MBOX_MESSAGES)
-			s = notmuch_query_search_messages(q, &ms);
-		else
-			s = notmuch_query_search_threads(q, &ts);
+		notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+		s = notmuch_query_search_threads(q, &ts);
 	}
 	if (s != NOTMUCH_STATUS_SUCCESS) {
 		buf_printf(err, _("bad query \"%s\": %s"), l->query, notmuch_status_to_string(s));
@@ -200,8 +250,7 @@ static bool mbox_list_start(struct mbox_list *l, struct buf *err)
 		return false;
 	}
 	l->q = q;
-	l->iter = l->kind == MBOX_MESSAGES ? (void *)ms : (void *)ts;
-	l->done = false;
+	l->iter = ts;
 	return true;
 }
 
@@ -221,37 +270,51 @@ struct mbox_list *mbox_list_new(struct mbox_db *db, const char *query, enum mbox
 	return l;
 }
 
-/* mbox_list_next - load one more item; false when the query is done */
-static bool mbox_list_next(struct mbox_list *l)
+/* mbox_list_next_thread - a thread's messages, all at once (a thread is
+ * small); false when they were loaded already */
+static bool mbox_list_next_thread(struct mbox_list *l)
 {
 	notmuch_threads_t *ts = l->iter;
-	notmuch_messages_t *ms = l->iter;
 	notmuch_thread_t *t;
-	notmuch_message_t *m;
 
-	if (l->done || l->iter == NULL)
+	l->done = true;
+	if (ts == NULL || !notmuch_threads_valid(ts))
 		return false;
-	if (l->kind == MBOX_MESSAGES) {
-		if (!notmuch_messages_valid(ms))
-			return !(l->done = true);
-		m = notmuch_messages_get(ms);
-		mbox_push_message(l, m, 0);
-		notmuch_message_destroy(m);
-		notmuch_messages_move_to_next(ms);
-		return true;
-	}
-	if (!notmuch_threads_valid(ts))
-		return !(l->done = true);
 	t = notmuch_threads_get(ts);
-	if (l->kind == MBOX_THREAD) {
-		mbox_walk_replies(l, notmuch_thread_get_toplevel_messages(t), 0);
-		l->done = true;
-	} else {
-		mbox_push_thread(l, t);
-		notmuch_threads_move_to_next(ts);
-	}
+	mbox_walk_replies(l, notmuch_thread_get_toplevel_messages(t), 0);
 	notmuch_thread_destroy(t);
 	return true;
+}
+
+/* mbox_list_next - load one more entry; false when the query is done.  A
+ * thread's row opens at its first message in the stream. */
+static bool mbox_list_next(struct mbox_list *l)
+{
+	notmuch_message_t *m;
+	struct mbox_entry *e;
+
+	if (l->done)
+		return false;
+	if (l->kind == MBOX_THREAD)
+		return mbox_list_next_thread(l);
+	while (l->st && (m = mbox_stream_next(l->st)) != NULL) {
+		l->read++;
+		if (l->kind == MBOX_MESSAGES) {
+			mbox_push_message(l, m, 0);
+			notmuch_message_destroy(m);
+			return true;
+		}
+		if (mbox_idset_add(l->seen, mbox_or_empty(notmuch_message_get_thread_id(m)))) {
+			e = mbox_list_push(l);
+			e->id = xstrdup(mbox_or_empty(notmuch_message_get_thread_id(m)));
+			e->date = notmuch_message_get_date(m);
+			notmuch_message_destroy(m);
+			return true;
+		}
+		notmuch_message_destroy(m);
+	}
+	l->done = true;
+	return false;
 }
 
 size_t mbox_list_need(struct mbox_list *l, size_t upto)
@@ -259,6 +322,47 @@ size_t mbox_list_need(struct mbox_list *l, size_t upto)
 	while (l->n <= upto && mbox_list_next(l))
 		;
 	return l->n;
+}
+
+struct mbox_entry *mbox_list_get(struct mbox_list *l, size_t i)
+{
+	struct mbox_entry *e = &l->e[i];
+
+	if (!e->filled)
+		mbox_fill_thread(l, e);
+	return e;
+}
+
+void mbox_list_refresh(struct mbox_list *l, size_t i)
+{
+	struct mbox_entry *e;
+	notmuch_message_t *m = NULL;
+
+	if (i >= l->n)
+		return;
+	e = &l->e[i];
+	if (l->kind == MBOX_THREADS) {
+		mbox_fill_thread(l, e);
+		return;
+	}
+	if (notmuch_database_find_message(l->db->nm, e->id, &m) != NOTMUCH_STATUS_SUCCESS ||
+	    m == NULL)
+		return;
+	free(e->tags);
+	free(e->file);
+	e->tags = mbox_tags_join(notmuch_message_get_tags(m));
+	e->file = xstrdup(mbox_or_empty(notmuch_message_get_filename(m)));
+	notmuch_message_destroy(m);
+}
+
+size_t mbox_list_find(struct mbox_list *l, const char *id, size_t upto)
+{
+	size_t i;
+
+	for (i = 0; i <= upto && mbox_list_need(l, i) > i; i++)
+		if (strcmp(l->e[i].id, id) == 0)
+			return i;
+	return (size_t)-1;
 }
 
 /* mbox_list_clear - forget the entries and the query */
@@ -269,6 +373,10 @@ static void mbox_list_clear(struct mbox_list *l)
 	for (i = 0; i < l->n; i++)
 		mbox_entry_free(&l->e[i]);
 	l->n = 0;
+	mbox_stream_free(l->st);
+	mbox_idset_free(l->seen);
+	l->st = NULL;
+	l->seen = NULL;
 	if (l->q)
 		notmuch_query_destroy(l->q);
 	l->q = l->iter = NULL;
@@ -278,11 +386,18 @@ static void mbox_list_clear(struct mbox_list *l)
 void mbox_list_reload(struct mbox_list *l)
 {
 	size_t had = l->n;
+
+	mbox_list_restart(l);
+	if (had > 0)
+		mbox_list_need(l, had - 1);
+}
+
+void mbox_list_restart(struct mbox_list *l)
+{
 	struct buf err = BUF_INIT;
 
 	mbox_list_clear(l);
-	if (mbox_list_start(l, &err) && had > 0)
-		mbox_list_need(l, had - 1);
+	mbox_list_start(l, &err);
 	buf_free(&err);
 }
 

@@ -13,6 +13,8 @@
 #include "buf.h"
 
 struct mbox_db;
+struct mbox_stream;
+struct mbox_idset;
 
 /* One line of the index: a thread or a message. */
 struct mbox_entry {
@@ -24,6 +26,7 @@ struct mbox_entry {
 	time_t date;		/* threads: the newest message; messages: Date */
 	int total, matched;	/* threads: messages in it, and matching the query */
 	int depth;		/* messages of a thread view: the reply depth */
+	bool filled;		/* threads: all but id and date are read on demand */
 };
 
 enum mbox_kind { MBOX_THREADS, MBOX_MESSAGES, MBOX_THREAD };
@@ -37,7 +40,11 @@ struct mbox_list {
 	struct mbox_entry *e;
 	size_t n, cap;
 	bool done;		/* the query has nothing more */
-	void *q, *iter;		/* notmuch_query_t, threads or messages */
+	struct mbox_stream *st;	/* threads, messages: the query's messages (mbox_stream.h) */
+	struct mbox_idset *seen;	/* threads: the ids that have a row */
+	void *q, *iter;		/* a thread's messages: notmuch_query_t, notmuch_threads_t */
+	size_t read;		/* messages taken from the stream so far */
+	size_t fills;		/* thread rows whose details were read */
 };
 
 /* mbox_db_open - the notmuch database of the Maildir root, read-only;
@@ -56,10 +63,23 @@ bool mbox_db_refresh(struct mbox_db *db);
 struct mbox_list *mbox_list_new(struct mbox_db *db, const char *query, enum mbox_kind kind,
 				bool oldest_first, struct buf *err);
 /* mbox_list_need - load entries until n > upto or the query is done;
- * returns how many entries are loaded */
+ * returns how many entries are loaded.  A thread row has only its id and
+ * date until mbox_list_get reads the rest. */
 size_t mbox_list_need(struct mbox_list *l, size_t upto);
+/* mbox_list_get - entry i (< n) with everything read: a thread's authors,
+ * subject, tags and counts from one bounded query (thread:ID and the
+ * list's query), as notmuch_query_search_threads would give them */
+struct mbox_entry *mbox_list_get(struct mbox_list *l, size_t i);
+/* mbox_list_refresh - read entry i again after its tags changed, without
+ * reloading the list (the entry stays even if it no longer matches) */
+void mbox_list_refresh(struct mbox_list *l, size_t i);
+/* mbox_list_find - the index of the entry with id among the first upto+1,
+ * loading as far as that; (size_t)-1 when it is not there */
+size_t mbox_list_find(struct mbox_list *l, const char *id, size_t upto);
 /* mbox_list_reload - run the query again, loading as many entries as before */
 void mbox_list_reload(struct mbox_list *l);
+/* mbox_list_restart - run the query again, loading nothing yet */
+void mbox_list_restart(struct mbox_list *l);
 void mbox_list_free(struct mbox_list *l);
 /* mbox_entry_has_tag - whether the entry's tags hold tag */
 bool mbox_entry_has_tag(const struct mbox_entry *e, const char *tag);

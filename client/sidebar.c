@@ -14,6 +14,7 @@ static void sidebar_add(struct sidebar *s, const char *name, const char *query, 
 	s->items[s->n].query = xstrdup(query);
 	s->items[s->n].folder = folder;
 	s->items[s->n].unread = s->items[s->n].total = -1;
+	s->items[s->n].counted = false;
 	s->n++;
 }
 
@@ -155,12 +156,41 @@ void sidebar_load(struct sidebar *s, const char *root, const struct client_confi
 
 void sidebar_count(struct sidebar *s, struct mbox_db *db)
 {
+	sidebar_invalidate(s);
+	while (sidebar_count_step(s, db))
+		;
+}
+
+bool sidebar_count_step(struct sidebar *s, struct mbox_db *db)
+{
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		s->items[i].total = mbox_count(db, s->items[i].query, false);
-		s->items[i].unread = mbox_count(db, s->items[i].query, true);
-	}
+	for (i = 0; i < s->n && s->items[i].counted; i++)
+		;
+	if (i == s->n)
+		return false;
+	s->items[i].total = mbox_count(db, s->items[i].query, false);
+	s->items[i].unread = mbox_count(db, s->items[i].query, true);
+	s->items[i].counted = true;
+	return sidebar_pending(s);
+}
+
+bool sidebar_pending(const struct sidebar *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!s->items[i].counted)
+			return true;
+	return false;
+}
+
+void sidebar_invalidate(struct sidebar *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		s->items[i].counted = false;
 }
 
 const struct sidebar_item *sidebar_find(const struct sidebar *s, const char *name)

@@ -13,6 +13,7 @@ struct sidebar_item {
 	char *query;
 	bool folder;
 	long unread, total;	/* -1 until counted, or for a bad query */
+	bool counted;		/* the counts are current */
 };
 
 struct sidebar {
@@ -25,6 +26,16 @@ struct sidebar {
 void sidebar_load(struct sidebar *s, const char *root, const struct client_config *cfg);
 /* sidebar_count - count every item in db */
 void sidebar_count(struct sidebar *s, struct mbox_db *db);
+/* sidebar_count_step - count the next item whose counts are not current
+ * (two notmuch_query_count_messages, each in time with the mailbox: the
+ * client takes one step at a time while no key waits, after the first
+ * screen); returns whether items are left to count */
+bool sidebar_count_step(struct sidebar *s, struct mbox_db *db);
+/* sidebar_invalidate - the counts may be stale: count again, step by step,
+ * showing the old ones meanwhile */
+void sidebar_invalidate(struct sidebar *s);
+/* sidebar_pending - whether an item's counts are not current */
+bool sidebar_pending(const struct sidebar *s);
 /* sidebar_find - the item named name (folders as shown), or NULL */
 const struct sidebar_item *sidebar_find(const struct sidebar *s, const char *name);
 void sidebar_free(struct sidebar *s);

@@ -2,11 +2,13 @@
  * main loop with its key table, the prompt, the help screen (ui.h). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 #include "i18n.h"
 #include "text.h"
@@ -176,6 +178,15 @@ static void ui_resize(struct ui *u)
 }
 
 /* ui_dispatch - one key to the screen in front */
+/* ui_tty_gone - whether the terminal hung up: then every read fails at
+ * once, and a loop that took that for "no key yet" would spin */
+static bool ui_tty_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void ui_dispatch(struct ui *u, int key)
 {
 	enum keys_action a = keys_lookup(&u->cfg->keys, key);
@@ -222,8 +233,8 @@ static void ui_idle(struct ui *u)
 	if (!mbox_db_refresh(u->db))
 		return;
 	for (ix = u->ix; ix; ix = ix->prev)
-		mbox_list_reload(ix->list);
-	sidebar_count(&u->sb, u->db);
+		ui_index_reload(ix);
+	sidebar_invalidate(&u->sb);
 }
 
 int ui_run(struct client_config *cfg)
@@ -231,6 +242,7 @@ int ui_run(struct client_config *cfg)
 	struct ui u;
 	struct buf err = BUF_INIT;
 	time_t last_idle = time(NULL);
+	bool counting, tick;
 	int key;
 
 	memset(&u, 0, sizeof(u));
@@ -252,20 +264,33 @@ int ui_run(struct client_config *cfg)
 	curs_set(0);
 	ui_colors(cfg);
 	getmaxyx(stdscr, u.rows, u.cols);
-	sidebar_count(&u.sb, u.db);
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
 	while (!u.quit && u.ix) {
 		/* a second's tick while the outbox counts down or sends, or
 		 * the agents screen is shown */
-		timeout(ui_outbox_tick(&u) || u.agents ? UI_AGENTS_MS : UI_IDLE_MS);
+		tick = ui_outbox_tick(&u) || u.agents;
 		ui_draw(&u);
+		/* the sidebar's counts come after the first screen, one folder or
+		 * search at a time while no key waits; End reads in steps too */
+		counting = sidebar_pending(&u.sb);
+		timeout(counting || (u.ix->to_end && !u.pg) ? 0 : tick ? UI_AGENTS_MS : UI_IDLE_MS);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
-		else if (u.agents)
+		else if (ui_tty_gone()) {
+			u.quit = true;	/* the terminal went away: nobody to wait for */
+			break;
+		}
+		if (key < 0 && u.agents)
 			ui_agents_refresh(&u);
-		if (key < 0 && time(NULL) - last_idle >= UI_IDLE_MS / 1000) {
+		if (key >= 0)
+			;
+		else if (!u.pg && ui_index_step(&u))
+			;
+		else if (counting)
+			sidebar_count_step(&u.sb, u.db);
+		else if (time(NULL) - last_idle >= UI_IDLE_MS / 1000) {
 			ui_idle(&u);
 			last_idle = time(NULL);
 		}

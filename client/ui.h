@@ -19,6 +19,7 @@ struct ui_index {
 	struct mbox_list *list;
 	char *title;
 	size_t cur, top;
+	bool to_end;		/* End was pressed: the list is being read in steps */
 	struct ui_index *prev;
 };
 
@@ -80,6 +81,11 @@ bool ui_index_push(struct ui *u, const char *query, enum mbox_kind kind, const c
 void ui_index_pop(struct ui *u);
 void ui_index_draw(struct ui *u);
 void ui_index_key(struct ui *u, int action);
+/* ui_index_reload - run the screen's query again, the cursor kept on its entry */
+void ui_index_reload(struct ui_index *ix);
+/* ui_index_step - a step of the index's work that waits for no key (End
+ * reading the list to its end); returns whether there was any */
+bool ui_index_step(struct ui *u);
 void ui_sidebar_draw(struct ui *u, int width);
 void ui_sidebar_key(struct ui *u, int action);
 int ui_sidebar_width(const struct ui *u);

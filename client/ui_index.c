@@ -11,6 +11,9 @@
 #include "ui.h"
 #include "xalloc.h"
 
+#define UI_RELOAD_SLACK 1000	/* how far down a reload looks for the cursor's entry */
+#define UI_END_STEP 2000	/* End reads the list this many entries at a time */
+
 /* Tags shown as flags rather than in the tag list. */
 static const char *const ui_flag_tags[] = {
 	"unread", "flagged", "deleted", "replied", "inbox", "attachment", "signed", NULL
@@ -172,10 +175,12 @@ void ui_index_draw(struct ui *u)
 	if (sw > 0)
 		ui_sidebar_draw(u, sw);
 	for (i = ix->top, y = 1; i < l->n && y <= page; i++, y++) {
+		const struct mbox_entry *e = mbox_list_get(l, i);	/* only rows on screen */
+
 		buf_reset(&b);
-		ui_index_line(ix, &l->e[i], &b);
-		ui_put(y, sw, buf_cstr(&b), u->cols - sw, ui_index_pair(&l->e[i], i == ix->cur),
-		       mbox_entry_has_tag(&l->e[i], "unread") ? A_BOLD : A_NORMAL);
+		ui_index_line(ix, e, &b);
+		ui_put(y, sw, buf_cstr(&b), u->cols - sw, ui_index_pair(e, i == ix->cur),
+		       mbox_entry_has_tag(e, "unread") ? A_BOLD : A_NORMAL);
 	}
 	buf_free(&b);
 }
@@ -204,7 +209,7 @@ static void ui_index_tag(struct ui *u, const char *changes)
 
 	if (ix->cur >= ix->list->n)
 		return;
-	q = mbox_query_for(ix->list, &ix->list->e[ix->cur]);
+	q = mbox_query_for(ix->list, mbox_list_get(ix->list, ix->cur));
 	n = mbox_tag(u->db, q, changes, &err);
 	if (n < 0)
 		ui_message(u, "%s", buf_cstr(&err));
@@ -212,9 +217,26 @@ static void ui_index_tag(struct ui *u, const char *changes)
 		ui_message(u, _("%s: %d messages changed"), changes, n);
 	free(q);
 	buf_free(&err);
-	for (ix = u->ix; ix; ix = ix->prev)
-		mbox_list_reload(ix->list);
-	sidebar_count(&u->sb, u->db);
+	/* only this row is read again; the screens below reload when shown */
+	mbox_list_refresh(ix->list, ix->cur);
+	sidebar_invalidate(&u->sb);
+}
+
+void ui_index_reload(struct ui_index *ix)
+{
+	struct mbox_list *l = ix->list;
+	char *id = ix->cur < l->n ? xstrdup(l->e[ix->cur].id) : NULL;
+	size_t at;
+
+	/* read again as far as the cursor's entry, not as far as End read */
+	mbox_list_restart(l);
+	/* the cursor stays on its entry when mail came or went above it; the
+	 * screen stays where it was, so new mail at the top is seen */
+	if (id && (at = mbox_list_find(l, id, ix->cur + UI_RELOAD_SLACK)) != (size_t)-1)
+		ix->cur = at;
+	else
+		mbox_list_need(l, ix->cur);
+	free(id);
 }
 
 /* ui_index_unread - the next (dir 1) or previous (-1) unread entry */
@@ -229,7 +251,7 @@ static void ui_index_unread(struct ui *u, int dir)
 		i = dir > 0 ? i + 1 : i - 1;
 		if (mbox_list_need(ix->list, i) <= i)
 			break;
-		if (mbox_entry_has_tag(&ix->list->e[i], "unread")) {
+		if (mbox_entry_has_tag(mbox_list_get(ix->list, i), "unread")) {
 			ix->cur = i;
 			return;
 		}
@@ -246,7 +268,7 @@ static void ui_index_open(struct ui *u)
 
 	if (ix->cur >= ix->list->n)
 		return;
-	e = &ix->list->e[ix->cur];
+	e = mbox_list_get(ix->list, ix->cur);
 	if (ix->list->kind == MBOX_THREADS) {
 		char *title = xstrdup(e->subject);
 		ui_index_push(u, e->id, MBOX_THREAD, title);
@@ -262,9 +284,8 @@ static void ui_index_open(struct ui *u)
 			ui_message(u, "%s", buf_cstr(&err));
 		buf_free(&err);
 		free(q);
-		for (ix = u->ix; ix; ix = ix->prev)
-			mbox_list_reload(ix->list);
-		sidebar_count(&u->sb, u->db);
+		mbox_list_refresh(ix->list, ix->cur);
+		sidebar_invalidate(&u->sb);
 	}
 }
 
@@ -295,6 +316,26 @@ static void ui_index_change(struct ui *u)
 	free(name);
 }
 
+bool ui_index_step(struct ui *u)
+{
+	struct ui_index *ix = u->ix;
+	struct mbox_list *l;
+
+	if (ix == NULL || !ix->to_end)
+		return false;
+	l = ix->list;
+	mbox_list_need(l, l->n + UI_END_STEP);
+	if (l->done) {
+		ix->to_end = false;
+		ix->cur = l->n ? l->n - 1 : 0;
+		ui_message(u, "%s", "");
+	} else {
+		/* L10N: End on a long list: how many entries are read so far */
+		ui_message(u, _("Reading the list to its end: %zu so far (any key stops)"), l->n);
+	}
+	return true;
+}
+
 void ui_index_key(struct ui *u, int action)
 {
 	struct ui_index *ix = u->ix;
@@ -302,18 +343,20 @@ void ui_index_key(struct ui *u, int action)
 	bool unread;
 	char *q;
 
+	ix->to_end = false;	/* any key stops End's reading */
+
 	switch (action) {
 	case ACT_DOWN: ui_index_move(u, 1); break;
 	case ACT_UP: ui_index_move(u, -1); break;
 	case ACT_PAGE_DOWN: ui_index_move(u, page); ix->top = ix->cur; break;
 	case ACT_PAGE_UP: ui_index_move(u, -page); break;
 	case ACT_FIRST: ix->cur = 0; break;
-	case ACT_LAST: ui_index_move(u, (long)((size_t)-1 >> 2)); break;
+	case ACT_LAST: ix->to_end = true; break;	/* read in steps (ui_index_step) */
 	case ACT_OPEN: ui_index_open(u); break;
 	case ACT_BACK:
 		ui_index_pop(u);
 		if (u->ix)
-			mbox_list_reload(u->ix->list);
+			ui_index_reload(u->ix);
 		break;
 	case ACT_SEARCH:
 		q = ui_prompt(u, _("Search (notmuch query): "), NULL);
@@ -332,7 +375,7 @@ void ui_index_key(struct ui *u, int action)
 	case ACT_TOGGLE_UNREAD:
 		if (ix->cur >= ix->list->n)
 			break;
-		unread = mbox_entry_has_tag(&ix->list->e[ix->cur],
+		unread = mbox_entry_has_tag(mbox_list_get(ix->list, ix->cur),
 					    action == ACT_FLAG ? "flagged" : "unread");
 		if (action == ACT_FLAG)
 			ui_index_tag(u, unread ? "-flagged" : "+flagged");

@@ -112,7 +112,7 @@ static void test_threads(void **state)
 	mbox_list_need(l, 100);
 	assert_true(l->done);
 	assert_int_equal(l->n, 21);	/* the thread of three and 20 singles */
-	assert_string_equal(l->e[0].subject, "thread start");	/* newest first */
+	assert_string_equal(mbox_list_get(l, 0)->subject, "thread start");	/* newest first */
 	assert_int_equal(l->e[0].total, 3);
 	assert_true(mbox_entry_has_tag(&l->e[0], "unread"));
 	t = mbox_list_new(db, l->e[0].id, MBOX_THREAD, false, &err);
@@ -129,7 +129,7 @@ static void test_threads(void **state)
 	mbox_list_free(l);
 	l = mbox_list_new(db, "*", MBOX_THREADS, true, &err);	/* oldest first */
 	mbox_list_need(l, 0);
-	assert_string_equal(l->e[0].subject, "single");
+	assert_string_equal(mbox_list_get(l, 0)->subject, "single");
 	mbox_list_free(l);
 	assert_null(mbox_list_new(db, "date:nonsense..x", MBOX_MESSAGES, false, &err));
 	assert_true(err.len > 0);
