@@ -69,15 +69,17 @@ bool ui_pager_open(struct ui *u, const char *file)
 {
 	struct mimeview_opts o = ui_pager_opts(u);
 	struct ui_pager *pg = xcalloc(1, sizeof(*pg));
+	char *now = mbox_file_now(file);
 
-	pg->data = read_file(file, &pg->len);
+	pg->data = now ? read_file(now, &pg->len) : NULL;
 	if (pg->data == NULL) {
-		ui_message(u, _("cannot read %s: %s"), file, strerror(errno));
+		ui_message(u, _("cannot read %s: %s"), file, strerror(now ? errno : ENOENT));
+		free(now);
 		free(pg);
 		return false;
 	}
 	pg->mv = mimeview_parse(pg->data, pg->len, &o);
-	pg->file = xstrdup(file);
+	pg->file = now;
 	u->pg = pg;
 	ui_pager_rows(u);
 	return true;

@@ -258,6 +258,44 @@ static void test_mutf7(void **state)
 	free(s);
 }
 
+/* a file another program moved from new/ to cur/ with flags is found by
+ * its base name; one that is gone is NULL */
+static void test_file_now(void **state)
+{
+	char dir[] = "/tmp/test_mbox_now.XXXXXX", *p, *q, *got;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/.Lists/cur", dir);
+	assert_int_equal(system(q = xasprintf("mkdir -p %s %s/.Lists/new", p, dir)), 0);
+	free(q);
+	q = xasprintf("%s/1700000000.M1P2.host:2,S", p);
+	assert_non_null(f = fopen(q, "w"));
+	fclose(f);
+	got = mbox_file_now(q);		/* as it is */
+	assert_string_equal(got, q);
+	free(got);
+	free(p);
+	p = xasprintf("%s/.Lists/new/1700000000.M1P2.host", dir);
+	got = mbox_file_now(p);		/* moved to cur/ and flagged */
+	assert_non_null(got);
+	assert_string_equal(got, q);
+	free(got);
+	free(p);
+	p = xasprintf("%s/.Lists/new/1700000000.M1P2.hos", dir);
+	assert_null(mbox_file_now(p));	/* a prefix of a base name is not it */
+	free(p);
+	p = xasprintf("%s/.Lists/cur/1700000000.M1P2.host:2,FS", dir);
+	unlink(q);
+	assert_null(mbox_file_now(p));	/* gone */
+	free(p);
+	free(q);
+	q = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(q), 0);
+	free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tag_sync, setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_sidebar, setup_small, teardown),
 		cmocka_unit_test(test_mutf7),
+		cmocka_unit_test(test_file_now),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
