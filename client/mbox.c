@@ -1,6 +1,5 @@
 /* mbox.c - lists of threads and messages loaded lazily from notmuch, counts,
  * and tag changes synchronised to Maildir flags (mbox.h). */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,40 +631,3 @@ char *mbox_query_for(const struct mbox_list *l, const struct mbox_entry *e)
 	return r;
 }
 
-/* The index learns of a renamed file only when it is indexed again: an
- * IMAP client's \Seen moves new/BASE to cur/BASE:2,S behind notmuch's back
- * (the Maildir spec lets any reader do so).  The base name, up to ":2,",
- * stays the message's own, so it is found again in its folder's cur/ or
- * new/. */
-char *mbox_file_now(const char *file)
-{
-	const char *slash = strrchr(file, '/'), *base, *colon;
-	static const char *const subs[] = { "cur", "new" };
-	size_t blen, flen, i;
-	struct dirent *de;
-	char *found = NULL, *dir;
-	DIR *d;
-
-	if (access(file, F_OK) == 0)
-		return xstrdup(file);
-	if (slash == NULL || slash - file < 4 || slash[-4] != '/')
-		return NULL;
-	base = slash + 1;
-	colon = strstr(base, ":2,");
-	blen = colon ? (size_t)(colon - base) : strlen(base);
-	flen = (size_t)(slash - 4 - file);	/* the folder, without /cur or /new */
-	for (i = 0; found == NULL && i < 2; i++) {
-		dir = xasprintf("%.*s/%s", (int)flen, file, subs[i]);
-		if ((d = opendir(dir)) != NULL) {
-			while ((de = readdir(d)) != NULL)
-				if (strncmp(de->d_name, base, blen) == 0 &&
-				    (de->d_name[blen] == '\0' || de->d_name[blen] == ':')) {
-					found = xasprintf("%s/%s", dir, de->d_name);
-					break;
-				}
-			closedir(d);
-		}
-		free(dir);
-	}
-	return found;
-}

@@ -101,10 +101,5 @@ char *mbox_query_for(const struct mbox_list *l, const struct mbox_entry *e);
 /* mbox_quote - s as one notmuch query term: in double quotes, with every
  * double quote doubled; newly allocated */
 char *mbox_quote(const char *s);
-/* mbox_file_now - where the message of file (a name the index gave) is
- * now: file itself when it exists, else the file of its folder's cur/ or
- * new/ with the same Maildir base name (another program changed its
- * flags); newly allocated, NULL when it is gone */
-char *mbox_file_now(const char *file);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "fsutil.h"
 #include "i18n.h"
+#include "index.h"
 #include "mimeview.h"
 #include "text.h"
 #include "ui.h"
@@ -69,7 +70,7 @@ bool ui_pager_open(struct ui *u, const char *file)
 {
 	struct mimeview_opts o = ui_pager_opts(u);
 	struct ui_pager *pg = xcalloc(1, sizeof(*pg));
-	char *now = mbox_file_now(file);
+	char *now = index_file_now(file);
 
 	pg->data = now ? read_file(now, &pg->len) : NULL;
 	if (pg->data == NULL) {

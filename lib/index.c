@@ -134,3 +134,40 @@ void index_spawn(const char *spool, int delay_ms, const char *indexer)
 	_exit(127);
 }
 
+/* The index learns of a renamed file only when it is indexed again: an
+ * IMAP client's \Seen moves new/BASE to cur/BASE:2,S behind notmuch's back
+ * (the Maildir spec lets any reader do so).  The base name, up to ":2,",
+ * stays the message's own, so it is found again in its folder's cur/ or
+ * new/. */
+char *index_file_now(const char *file)
+{
+	const char *slash = strrchr(file, '/'), *base, *colon;
+	static const char *const subs[] = { "cur", "new" };
+	size_t blen, flen, i;
+	struct dirent *de;
+	char *found = NULL, *dir;
+	DIR *d;
+
+	if (access(file, F_OK) == 0)
+		return xstrdup(file);
+	if (slash == NULL || slash - file < 4 || slash[-4] != '/')
+		return NULL;
+	base = slash + 1;
+	colon = strstr(base, ":2,");
+	blen = colon ? (size_t)(colon - base) : strlen(base);
+	flen = (size_t)(slash - 4 - file);	/* the folder, without /cur or /new */
+	for (i = 0; found == NULL && i < 2; i++) {
+		dir = xasprintf("%.*s/%s", (int)flen, file, subs[i]);
+		if ((d = opendir(dir)) != NULL) {
+			while ((de = readdir(d)) != NULL)
+				if (strncmp(de->d_name, base, blen) == 0 &&
+				    (de->d_name[blen] == '\0' || de->d_name[blen] == ':')) {
+					found = xasprintf("%s/%s", dir, de->d_name);
+					break;
+				}
+			closedir(d);
+		}
+		free(dir);
+	}
+	return found;
+}

@@ -59,4 +59,11 @@ char **index_find_message(const char *root, const char *message_id, struct buf *
 char **index_search_folder(const char *root, const char *dir, const char *expr, size_t *indexed,
 			   time_t *updated, struct buf *err);
 
+/* index_file_now - where the message of path (a name the index or a note
+ * gave) is now: path itself when it exists, else the file in its folder's
+ * cur/ or new/ with the same Maildir base name (up to ":2,"; a reader moved
+ * it from new/ to cur/ or changed its flags).  Newly allocated, NULL when
+ * it is gone. */
+char *index_file_now(const char *path);
+
 #endif

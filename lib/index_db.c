@@ -94,37 +94,6 @@ static size_t index_collect(const char *spool, struct index_note **out)
 	return n;
 }
 
-/* index_find_moved - where a message is now if a reader moved it from new/ to
- * cur/ (or changed its flags) before it was indexed; newly allocated or NULL */
-static char *index_find_moved(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *folder, *base, *found = NULL;
-	static const char *const subs[] = { "cur", "new" };
-	size_t i, blen;
-
-	if (slash == NULL || slash - path < 4)
-		return NULL;
-	folder = xstrndup(path, (size_t)(slash - path - 4));	/* strip "/new" or "/cur" */
-	base = xstrdup(slash + 1);
-	blen = strcspn(base, ":");
-	for (i = 0; i < 2 && found == NULL; i++) {
-		char *dir = xasprintf("%s/%s", folder, subs[i]);
-		DIR *d = opendir(dir);
-		struct dirent *e;
-		while (d && found == NULL && (e = readdir(d)) != NULL)
-			if (strncmp(e->d_name, base, blen) == 0 &&
-			    (e->d_name[blen] == ':' || e->d_name[blen] == '\0'))
-				found = xasprintf("%s/%s", dir, e->d_name);
-		if (d)
-			closedir(d);
-		free(dir);
-	}
-	free(folder);
-	free(base);
-	return found;
-}
-
 /* index_open - the notmuch database of a Maildir, created when missing;
  * opened without reading any notmuch configuration file */
 static notmuch_database_t *index_open(const char *root, struct buf *err)
@@ -170,16 +139,12 @@ static int index_file(notmuch_database_t *db, const char *path, const char *tags
 {
 	notmuch_message_t *m = NULL;
 	notmuch_status_t s;
-	char *moved = NULL;
+	char *now = index_file_now(path);
 
-	if (access(path, F_OK) < 0) {
-		moved = index_find_moved(path);
-		if (moved == NULL)
-			return 0;	/* deleted before it was indexed */
-		path = moved;
-	}
-	s = notmuch_database_index_file(db, path, NULL, &m);
-	free(moved);
+	if (now == NULL)
+		return 0;	/* deleted before it was indexed */
+	s = notmuch_database_index_file(db, now, NULL, &m);
+	free(now);
 	if (s != NOTMUCH_STATUS_SUCCESS && s != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
 		return s == NOTMUCH_STATUS_FILE_NOT_EMAIL ? 0 : -1;
 	index_add_tags(m, tags, s == NOTMUCH_STATUS_SUCCESS);

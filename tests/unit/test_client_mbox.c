@@ -273,22 +273,22 @@ static void test_file_now(void **state)
 	q = xasprintf("%s/1700000000.M1P2.host:2,S", p);
 	assert_non_null(f = fopen(q, "w"));
 	fclose(f);
-	got = mbox_file_now(q);		/* as it is */
+	got = index_file_now(q);		/* as it is */
 	assert_string_equal(got, q);
 	free(got);
 	free(p);
 	p = xasprintf("%s/.Lists/new/1700000000.M1P2.host", dir);
-	got = mbox_file_now(p);		/* moved to cur/ and flagged */
+	got = index_file_now(p);		/* moved to cur/ and flagged */
 	assert_non_null(got);
 	assert_string_equal(got, q);
 	free(got);
 	free(p);
 	p = xasprintf("%s/.Lists/new/1700000000.M1P2.hos", dir);
-	assert_null(mbox_file_now(p));	/* a prefix of a base name is not it */
+	assert_null(index_file_now(p));	/* a prefix of a base name is not it */
 	free(p);
 	p = xasprintf("%s/.Lists/cur/1700000000.M1P2.host:2,FS", dir);
 	unlink(q);
-	assert_null(mbox_file_now(p));	/* gone */
+	assert_null(index_file_now(p));	/* gone */
 	free(p);
 	free(q);
 	q = xasprintf("rm -rf %s", dir);
