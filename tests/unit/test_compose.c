@@ -295,6 +295,20 @@ static void test_recipients(void **state)
 	char *s = compose_sender(&c, &err);
 	assert_string_equal(s, "ann@example.org");
 	free(s);
+	struct compose e;
+	compose_init(&e);
+	assert_null(compose_sender(&e, &err));
+	e.from = xstrdup("Nobody:;");
+	buf_reset(&err);
+	assert_null(compose_sender(&e, &err));
+	assert_string_equal(err.data, "From: no sender address");
+	free(e.from);
+	e.from = xstrdup("bad@");
+	buf_reset(&err);
+	assert_null(compose_sender(&e, &err));
+	assert_non_null(strstr(err.data, "From: not"));
+	assert_null(strstr(err.data, "no sender"));
+	compose_free(&e);
 	/* the group is kept in the header */
 	char *m = build(&c, NULL), *v = field(m, "To");
 	assert_string_equal(v, "Team: a@x.example, \"B, b\" <b@y.example>;, c@z.example");
