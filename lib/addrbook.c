@@ -274,7 +274,8 @@ char **addrbook_complete(const char *db_path, const char *aliases_path, const ch
 		list = ab_aliases(list, aliases_path, t, max);
 	if (db_path && strlist_len(list) < max) {
 		ab_index(&ab, db_path);
-		qsort(ab.e, ab.n, sizeof(*ab.e), by_use);
+		if (ab.n)
+			qsort(ab.e, ab.n, sizeof(*ab.e), by_use);
 		for (size_t i = 0; i < ab.n && strlist_len(list) < max; i++) {
 			char *s = entry(&ab.e[i]);
 			list = strlist_add(list, s);

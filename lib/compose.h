@@ -87,8 +87,11 @@ int compose_from_message(struct compose *c, const char *msg, size_t len, struct 
  * Subject:, Reply-To: (always, even empty), then the empty line and the body */
 void compose_editor_text(const struct compose *c, struct buf *out);
 /* compose_editor_read - the edited file back: known fields replace the
- * compose's, unknown ones are an error naming the line, "Attach: PATH
- * [DESCRIPTION]" lines add attachments (as mutt's edit_headers does) */
+ * compose's (one of the six shown that the user deleted is cleared, as in
+ * mutt; In-Reply-To and References change only when present), unknown
+ * ones are an error naming the line, "Attach: PATH [DESCRIPTION]" lines
+ * add attachments (as mutt's edit_headers does; PATH may be in double
+ * quotes).  On an error c is unchanged. */
 int compose_editor_read(struct compose *c, const char *text, size_t len, struct buf *err);
 
 /* compose_recipients - every address of To, Cc and Bcc (bare addr-specs,

@@ -165,12 +165,13 @@ char *compose_sender(const struct compose *c, struct buf *err)
 	char **list = xcalloc(1, sizeof(*list));
 	char *r = NULL;
 
-	if (ce_blank(c->from))
-		buf_puts(err, _("From: no sender address"));
-	else if (ce_addrlist("From", c->from, NULL, NULL, &list, err) == 0 && list[0])
-		r = xstrdup(list[0]);
-	else if (list[0] == NULL && err->len == 0)
-		buf_puts(err, _("From: no sender address"));
+	/* blank, or an empty group (which parses), has no address */
+	if (ce_blank(c->from) || ce_addrlist("From", c->from, NULL, NULL, &list, err) == 0) {
+		if (list[0])
+			r = xstrdup(list[0]);
+		else
+			buf_puts(err, _("From: no sender address"));
+	}
 	strlist_free(list);
 	return r;
 }

@@ -83,7 +83,9 @@ static int att_part(const struct compose_att *a, struct buf *out, struct buf *er
 		}
 		data = file;
 	}
-	char *type = xstrdup(a->type ? a->type : compose_guess_type(a->name, data, len < 4096 ? len : 4096));
+	/* the first 4 KiB say enough about the content */
+	char *type = xstrdup(a->type ? a->type :
+			     compose_guess_type(a->name, data, len < 4096 ? len : 4096));
 	bool rfc822 = strcasecmp(type, "message/rfc822") == 0;
 	bool text = strncasecmp(type, "text/", 5) == 0;
 	buf_printf(out, "Content-Type: %s", type);
@@ -102,7 +104,8 @@ static int att_part(const struct compose_att *a, struct buf *out, struct buf *er
 	if (rfc822) {
 		/* RFC 2046 5.2.1: no encoding but 7bit, 8bit or binary */
 		if (memchr(data, '\0', len) || longest_line(data, len) > CE_LINE_MAX) {
-			buf_printf(err, _("the forwarded message has a NUL byte or a line over 998 octets; forward it inline"));
+			buf_puts(err, _("the forwarded message has a NUL byte or a line over 998 "
+					"octets; forward it inline"));
 			free(type);
 			free(file);
 			return -1;

@@ -135,14 +135,16 @@ static void words(struct buf *out, const char *str, size_t n)
 		esc += !q_safe(s[k]) && s[k] != ' ';
 	/* the shorter of the two, as mutt chooses */
 	bool b64 = (n + 2) / 3 * 4 < n + 2 * esc;
-	/* "=?utf-8?q?" + text + "?=": 63 characters of Q text, 45 octets of B */
+	/* "=?utf-8?q?" + text + "?=" may be 75 (RFC 2047 2); 40 characters of
+	 * text (30 octets of B) keep a word at 52, so that even after
+	 * "Content-Description: " the first one fits in 78 */
 	while (i < n) {
 		size_t start = i, w = 0;
 		while (i < n) {
 			size_t cl = utf8_char(s + i, n - i), cw = 0;
 			for (size_t k = 0; k < cl; k++)
 				cw += b64 ? 1 : (q_safe(s[i + k]) || s[i + k] == ' ') ? 1 : 3;
-			if (w + cw > (b64 ? 45u : 63u) && i > start)
+			if (w + cw > (b64 ? 30u : 40u) && i > start)
 				break;
 			w += cw;
 			i += cl;

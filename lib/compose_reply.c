@@ -26,7 +26,8 @@ static char **own_addrs(const struct compose_opts *o)
 
 	ce_alist_add(&l, o->from, NULL);
 	for (size_t i = 0; o->alternates && o->alternates[i]; i++)
-		if (!ce_alist_add(&l, o->alternates[i], NULL) && !strlist_has_nocase(l.addrs, o->alternates[i]))
+		if (!ce_alist_add(&l, o->alternates[i], NULL) &&
+		    !strlist_has_nocase(l.addrs, o->alternates[i]))
 			l.addrs = strlist_add(l.addrs, o->alternates[i]);
 	r = l.addrs;
 	strlist_free(l.typed);
@@ -51,8 +52,11 @@ static char *list_post(const char *orig, size_t len, struct buf *err)
 	char *v = ce_orig_field(orig, len, "List-Post"), *r = NULL;
 	const char *p = v;
 
-	if (v && strncasecmp(v, "NO", 2) == 0 && (v[2] == '\0' || v[2] == ' ' || v[2] == '('))
+	if (v && strncasecmp(v, "NO", 2) == 0 && (v[2] == '\0' || v[2] == ' ' || v[2] == '(')) {
 		buf_puts(err, _("the list does not take posts (List-Post: NO)"));
+		free(v);
+		return NULL;
+	}
 	for (; p && (p = strchr(p, '<')); p++) {
 		if (strncasecmp(p + 1, "mailto:", 7) != 0)
 			continue;
@@ -61,7 +65,7 @@ static char *list_post(const char *orig, size_t len, struct buf *err)
 			r = xstrndup(p + 8, n);
 		break;
 	}
-	if (!r && err->len == 0)
+	if (!r)
 		buf_puts(err, _("the message has no List-Post address"));
 	free(v);
 	return r;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <libetpan/libetpan.h>
 #include "compose.h"
+#include "compose_int.h"
 #include "fsutil.h"
 #include "mimeview.h"
 #include "rfc5322.h"
@@ -294,6 +295,20 @@ static void test_recipients(void **state)
 	char *s = compose_sender(&c, &err);
 	assert_string_equal(s, "ann@example.org");
 	free(s);
+	struct compose e;
+	compose_init(&e);
+	assert_null(compose_sender(&e, &err));
+	e.from = xstrdup("Nobody:;");
+	buf_reset(&err);
+	assert_null(compose_sender(&e, &err));
+	assert_string_equal(err.data, "From: no sender address");
+	free(e.from);
+	e.from = xstrdup("bad@");
+	buf_reset(&err);
+	assert_null(compose_sender(&e, &err));
+	assert_non_null(strstr(err.data, "From: not"));
+	assert_null(strstr(err.data, "no sender"));
+	compose_free(&e);
 	/* the group is kept in the header */
 	char *m = build(&c, NULL), *v = field(m, "To");
 	assert_string_equal(v, "Team: a@x.example, \"B, b\" <b@y.example>;, c@z.example");
@@ -625,6 +640,75 @@ static void test_new(void **state)
 	compose_free(&c);
 }
 
+/* qp - ce_qp of s, compared with exp */
+static void expect_qp(const char *s, const char *exp)
+{
+	struct buf b = BUF_INIT;
+
+	ce_qp(&b, s, strlen(s));
+	assert_string_equal(b.data ? b.data : "", exp);
+	buf_free(&b);
+}
+
+static void test_qp_edges(void **state)
+{
+	char a76[77], a77[78], exp77[82], a74e[80], exp74e[90];
+
+	memset(a76, 'a', 76);
+	a76[76] = '\0';
+	memset(a77, 'a', 77);
+	a77[77] = '\0';
+	/* RFC 2045 6.7 (5): 76 characters fit; the 77th needs a soft break,
+	 * whose "=" counts in the line */
+	expect_qp(a76, a76);
+	snprintf(exp77, sizeof(exp77), "%.75s=\naa", a77);
+	expect_qp(a77, exp77);
+	/* an escape is never split by a soft break */
+	memset(a74e, 'a', 74);
+	strcpy(a74e + 74, "\xc3\xa9");
+	snprintf(exp74e, sizeof(exp74e), "%.74s=\n=C3=A9", a74e);
+	expect_qp(a74e, exp74e);
+	/* (3): white space before a line break is encoded; (1): "=" always */
+	expect_qp("a \nb\t\nc=d\n", "a=20\nb=09\nc=3Dd\n");
+	expect_qp("From me\n", "=46rom me\n");
+	expect_qp("\r\n\x01", "=0D\n=01");
+}
+
+/* unflow - ce_unflow of s, compared with exp */
+static void expect_unflow(const char *s, const char *exp)
+{
+	struct buf b = BUF_INIT;
+
+	ce_unflow(&b, s, strlen(s));
+	assert_string_equal(b.data ? b.data : "", exp);
+	buf_free(&b);
+}
+
+static void test_flowed_edges(void **state)
+{
+	/* RFC 3676 4.2: a trailing space joins the next line */
+	expect_unflow("one \ntwo \nthree\n", "one two three\n");
+	/* 4.4: stuffing undone */
+	expect_unflow(" From here\n  two spaces\n", "From here\n two spaces\n");
+	/* 4.3: the signature separator is no soft break */
+	expect_unflow("text\n-- \nsig\n", "text\n-- \nsig\n");
+	/* 4.5: quoted lines join only at the same depth */
+	expect_unflow("> a \n> b\n>> c \n> d\n", "> a b\n>> c \n> d\n");
+	/* a soft break on the last line still ends the text with LF */
+	expect_unflow("end ", "end \n");
+	/* and the way out: long lines broken after a space, quote kept */
+	struct buf b = BUF_INIT;
+	const char *q = "> aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff "
+		"ggggggggg hhhhhhhhh iiiiiiiii\n";
+	ce_flowed(&b, q, strlen(q));
+	assert_string_equal(b.data, "> aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff "
+			    "ggggggggg \n> hhhhhhhhh iiiiiiiii\n");
+	buf_reset(&b);
+	ce_flowed(&b, ">\n", 2);
+	assert_string_equal(b.data, ">\n");
+	buf_free(&b);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -645,6 +729,8 @@ int main(void)
 		cmocka_unit_test(test_bad_addresses),
 		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_qp_body),
+		cmocka_unit_test(test_qp_edges),
+		cmocka_unit_test(test_flowed_edges),
 		cmocka_unit_test(test_flowed),
 		cmocka_unit_test(test_attachments),
 		cmocka_unit_test(test_guess_type),

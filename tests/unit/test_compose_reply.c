@@ -338,6 +338,12 @@ static void test_from_message(void **state)
 	c.body = xstrdup("A paragraph long enough to be wrapped into more than one line "
 			 "by format=flowed, which the reader joins back again.\n\n-- \nPaweł\n");
 	roundtrip(&c);
+	/* flowed and quoted-printable together: the soft breaks' spaces
+	 * survive the encoding (RFC 3676 4.2 with RFC 2045 6.7 rule 3) */
+	free(c.body);
+	c.body = xstrdup("Zażółć gęślą jaźń, zażółć gęślą jaźń, zażółć gęślą jaźń, zażółć "
+			 "gęślą jaźń, zażółć gęślą jaźń.\n> cytat\n");
+	roundtrip(&c);
 	c.flowed = false;
 	c.att = xcalloc(2, sizeof(*c.att));
 	c.natt = 2;
