@@ -1,6 +1,6 @@
 /* main.c - poczta-sendmail: the sendmail command line.
  *
- *   poczta-sendmail [-t] [-i|-oi] [-f SENDER] [-F NAME] [-bm|-bs] [-C FILE] [-v]
+ *   poczta-sendmail [-t] [-i|-oi] [-f SENDER] [-F NAME] [-bm|-bs] [-C FILE] [-v] [--trace]
  *                   [--] [RECIPIENT...]
  *   poczta-sendmail -bp | -q            (poczta-mta queue | flush) */
 #include <stdio.h>
@@ -17,7 +17,7 @@ static _Noreturn void usage(int status)
 {
 	fprintf(stderr, "%s",
 		_("usage: poczta-sendmail [-t] [-i] [-f SENDER] [-F NAME] [-bm | -bs] [-C FILE] "
-		  "[-v] [--] [RECIPIENT...]\n"
+		  "[-v] [--trace] [--] [RECIPIENT...]\n"
 		  "       poczta-sendmail -bp | -q\n"));
 	exit(status);
 }
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	i18n_init();
 	msg_init("poczta-sendmail", "MSA");
 	if ((rc = opts_parse(&o, argc, argv)) != 0)
-		usage(rc);
+		usage(rc < 0 ? EXIT_SUCCESS : rc);	/* rc < 0: --help */
 	msg_set_quiet(o.verbose == 0);	/* cron and git read our stderr */
 	msg_set_verbose(o.verbose > 1 ? o.verbose - 1 : 0);
 	if (o.mode == SM_NOTHING)
@@ -56,6 +56,9 @@ int main(int argc, char **argv)
 	if (o.mode == SM_MAILQ || o.mode == SM_FLUSH)
 		return main_mta(&o);
 	setup_load(&sm, o.config);
+	/* the local side of the MSA: [msa] trace switches it on too */
+	if (o.trace || conf_get_bool(sm.conf, "msa", NULL, "trace"))
+		msg_set_trace(true);
 	rc = o.mode == SM_SMTP ? bs_run(&sm, &o) : enqueue_run(&sm, &o);
 	setup_free(&sm);
 	return rc;

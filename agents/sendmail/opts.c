@@ -130,6 +130,12 @@ static int opts_one(struct sm_opts *o, int ch, const char *arg)
 
 int opts_parse(struct sm_opts *o, int argc, char **argv)
 {
+	/* the one long option, as every poczta agent has it; sendmail's own
+	 * options stay single letters */
+	static const struct option longopts[] = {
+		{ "trace", no_argument, NULL, 1 }, { "help", no_argument, NULL, 2 },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -138,9 +144,16 @@ int opts_parse(struct sm_opts *o, int argc, char **argv)
 	o->full_name = getenv("NAME");
 	opterr = 1;
 	/* "+": stop at the first recipient, as Postfix does on Linux */
-	while ((ch = getopt(argc, argv, "+A:B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:q::r:tvx")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+A:B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:q::r:tvx",
+				 longopts, NULL)) != -1) {
 		if (ch == '?')
 			return EX_USAGE;
+		if (ch == 1) {
+			o->trace = true;
+			continue;
+		}
+		if (ch == 2)
+			return -1;	/* --help */
 		if ((rc = opts_one(o, ch, optarg)) != 0)
 			return rc;
 	}

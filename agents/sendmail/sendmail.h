@@ -40,6 +40,7 @@ struct sm_opts {
 	bool ret_full;		/* -R full */
 	bool body_8bit;		/* -B 8BITMIME */
 	int verbose;		/* -v */
+	bool trace;		/* --trace: the -bs dialogue on stderr and in the log */
 	char **rcpts;		/* the arguments left: recipient lists */
 	int nrcpts;
 };

@@ -145,6 +145,10 @@ check_eq "-bs: replies, a remote recipient accepted (no relay restriction)" \
 	"220 250 250 250 250 550 250 250 250 354 250 221 " "$replies"
 check "-bs: an unknown local user is refused (550 5.1.1)" grep -q '^550 5.1.1' "$T/bs.out"
 check "-bs: the message is queued" grep -q '^250 2.0.0 Ok: queued as' "$T/bs.out"
+check "-bs: no dialogue on stderr without --trace" sh -c "! grep -q 'MSA [CS]:' '$T/err'"
+printf 'EHLO traced.example\r\nQUIT\r\n' | prog poczta-sendmail --trace -bs >/dev/null 2>"$T/trace"
+check "-bs --trace: the client's lines on stderr, labelled" grep -q '^MSA C: EHLO traced.example' "$T/trace"
+check "-bs --trace: and the replies" grep -q '^MSA S: 221 ' "$T/trace"
 f=$(found "$A" 'bs session')
 check "-bs: delivered, sender and Received from the session" \
 	sh -c "grep -q '^Return-Path: <bs@example.org>' '$f' && grep -q 'by poczta.test (poczta-sendmail, from userid' '$f'"
