@@ -98,16 +98,31 @@ void mra_link_trace(struct mra_link *l, int log_type, const char *p, size_t n);
  * 0 delivered (durably), -1 temporary failure, -2 permanent (err says) */
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err);
+/* mra_deliver_send - the same, pipelined: the message is sent, its answer
+ * is left for mra_deliver_result (in the order sent); 0, or -1 with err */
+int mra_deliver_send(struct mra *m, const struct mra_account *a, const char *proto,
+		     const char *id, const char *data, size_t len, struct buf *err);
+/* mra_deliver_result - the answer to the oldest message sent: 0 delivered
+ * (durably), -1 temporary failure, -2 permanent (err says); the session
+ * is closed once no answer is due after a broken one */
+int mra_deliver_result(struct mra *m, struct buf *err);
 /* lmtp.c */
 /* mra_lmtp_open - start poczta-mda --lmtp on a socketpair, LHLO; NULL
  * with err */
 struct mra_lmtp *mra_lmtp_open(struct mra *m, struct buf *err);
 /* mra_lmtp_close - QUIT, wait for the MDA */
 void mra_lmtp_close(struct mra_lmtp *l);
-/* mra_lmtp_deliver - one transaction: head then the message (any line
- * ends); 0 delivered, -1 temporary failure, -2 permanent */
-int mra_lmtp_deliver(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
-		     const struct buf *head, const char *p, size_t n, struct buf *err);
+/* mra_lmtp_send - RSET, MAIL, RCPT and BDAT LAST with the message, without
+ * waiting for the replies; 0, or -1 when the MDA is gone */
+int mra_lmtp_send(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
+		  const struct buf *head, const char *p, size_t n);
+/* mra_lmtp_result - the outcome of the oldest transaction sent: 0
+ * delivered, -1 temporary failure, -2 permanent (err says) */
+int mra_lmtp_result(struct mra_lmtp *l, struct buf *err);
+/* mra_lmtp_broken - whether the session is no longer usable */
+bool mra_lmtp_broken(const struct mra_lmtp *l);
+/* mra_lmtp_pending - transactions sent whose replies were not read */
+size_t mra_lmtp_pending(const struct mra_lmtp *l);
 /* mra_id - a delivery id from the account and two more keys */
 char *mra_id(const struct mra_account *a, const char *k1, const char *k2);
 
