@@ -222,38 +222,41 @@ static int imap_strcmp(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* imap_deliver_one - deliver, unless a UIDVALIDITY change brought back a
- * message whose Message-ID was delivered from this folder before */
-static int imap_deliver_one(struct mra *m, const struct mra_account *a, struct imap_folder *f,
-			    const char *id, const char *body, size_t len, struct buf *err)
+/* imap_known - whether a UIDVALIDITY change brought back a message whose
+ * Message-ID was delivered from this folder before */
+static bool imap_known(const struct imap_folder *f, const char *mid)
 {
-	char *mid = mra_msg_message_id(body, len);
-	int rc = 0;
-
-	if (mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp))
-		msg_info("account=%s folder=%s message_id=%s: delivered before the UIDVALIDITY "
-			 "change, skipped", a->name, f->name, mid);
-	else if (mra_deliver(m, a, "IMAP", id, body, len, err) < 0)
-		rc = -1;
-	else if (mid)
-		mra_ids_append(f->ids, mid);
-	free(mid);
-	return rc;
+	return mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp);
 }
 
-/* imap_fetch_batch - bodies of msgs[0..n) in one UID FETCH, each delivered
- * and journaled in UID order */
+/* One message of a batch, sent to poczta-mda and waiting for its answer. */
+struct imap_sent {
+	uint32_t uid;
+	size_t len;
+	char *mid;		/* its Message-ID, or NULL */
+	bool known;		/* not sent: delivered before a UIDVALIDITY change */
+};
+
+/* imap_fetch_batch - bodies of msgs[0..n) in one UID FETCH, all sent to
+ * poczta-mda pipelined, then the answers read and journaled in UID order:
+ * the MDA sees the whole batch at once and may sync its Maildir once for
+ * it.  "last" advances only over answered messages (250, or 5xx: refused
+ * for good, journaled as such and left on the server); the first temporary
+ * failure stops it, and what was delivered after that is delivered again
+ * next time as a no-op in the MDA (the delivery id). */
 static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap *imap,
 			    struct imap_folder *f, const struct imap_msg *msgs, size_t n,
 			    struct mra_stats *st, struct buf *err)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	struct imap_sent *sent = NULL;
 	char k1[32], *base;
 	clist *res = NULL;
 	clistiter *it;
-	size_t i;
+	size_t i, ns = 0;
 	int r, rc = 0;
+	bool stop = false;
 
 	for (i = 0; i < n; i++)
 		mailimap_set_add_single(set, msgs[i].uid);
@@ -267,53 +270,125 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		return imap_error(imap, "UID FETCH", r, err);
 	snprintf(k1, sizeof(k1), "%lu", f->js.uidvalidity);
 	base = mra_id(a, f->name, k1);
+	sent = xcalloc(clist_count(res) + 1, sizeof(*sent));
 	/* the server answers in message-sequence order, which is UID order */
 	for (it = clist_begin(res); it && rc == 0; it = clist_next(it)) {
 		uint32_t uid, size;
 		const char *body;
 		size_t len;
-		char k2[16], *id;
+		char *id;
+		struct imap_sent *s;
 		imap_att(clist_content(it), &uid, &size, &body, &len);
-		if (body == NULL || uid <= f->js.last)
+		if (body == NULL || uid <= f->js.last || (ns > 0 && uid <= sent[ns - 1].uid))
 			continue;
-		snprintf(k2, sizeof(k2), "%u", uid);
-		id = xasprintf("%s.%s", base, k2);
-		rc = imap_deliver_one(m, a, f, id, body, len, err);
+		s = &sent[ns++];
+		s->uid = uid, s->len = len;
+		s->mid = mra_msg_message_id(body, len);
+		if ((s->known = imap_known(f, s->mid))) {
+			msg_info("account=%s folder=%s message_id=%s: delivered before the "
+				 "UIDVALIDITY change, skipped", a->name, f->name, s->mid);
+			continue;
+		}
+		id = xasprintf("%s.%lu", base, (unsigned long)uid);
+		rc = mra_deliver_send(m, a, "IMAP", id, body, len, err);
 		free(id);
-		if (rc < 0)
-			break;
+	}
+	/* the bodies are with the MDA: the libetpan copies may go now */
+	mailimap_fetch_list_free(res);
+	for (i = 0; i < ns; i++) {
+		struct imap_sent *s = &sent[i];
+		struct buf why = BUF_INIT;
+		int d = s->known ? 0 : mra_deliver_result(m, &why);
+		if (d == 0 && s->mid && !s->known)
+			mra_ids_append(f->ids, s->mid);
+		if (d == -1 && !stop) {
+			stop = true;
+			if (rc == 0)
+				buf_append(err, why.data ? why.data : "", why.len);
+			rc = -1;
+		}
+		if (d == -2 && !stop) {
+			/* refused for good: reported once, kept on the server */
+			msg_warnx(_("account=%s folder=%s uid=%lu: %s; the message is kept on the "
+				    "server and not fetched again"), a->name, f->name,
+				  (unsigned long)s->uid, buf_cstr(&why));
+			if (mra_imap_state_refuse(f->state, &f->js, s->uid) < 0) {
+				buf_printf(err, _("cannot write %s"), f->state);
+				stop = true, rc = -1;
+			}
+			st->refused++;
+		}
+		buf_free(&why);
+		if (stop)
+			continue;	/* the other answers are read, not journaled */
 		crash_point("mra-delivered");
-		f->js.last = uid;
+		f->js.last = s->uid;
 		if (mra_imap_state_append(f->state, f->js.last) < 0) {
 			buf_printf(err, _("cannot write %s"), f->state);
-			rc = -1;
-			break;
+			stop = true, rc = -1;
+			continue;
 		}
 		crash_point("mra-journaled");
-		st->done++;
-		st->bytes += len;
-		mra_progress(m, a, st);
+		if (d == 0) {
+			st->done++;
+			st->bytes += s->len;
+			mra_progress(m, a, st);
+		}
 	}
 	/* one sync for the batch, not one a message (see mra_imap_state_sync) */
 	if (mra_imap_state_sync(f->state) < 0 && rc == 0) {
 		buf_printf(err, _("cannot write %s"), f->state);
 		rc = -1;
 	}
-	mailimap_fetch_list_free(res);
+	for (i = 0; i < ns; i++)
+		free(sent[i].mid);
+	free(sent);
 	free(base);
 	return rc;
 }
 
-/* imap_expunge - RFC 3501 6.4.6/6.4.3: every message up to the journaled
- * UID is delivered here, so it may go from the server */
-static int imap_expunge(mailimap *imap, uint32_t last, struct mra_stats *st, size_t old,
-			struct buf *err)
+static int imap_ulong_cmp(const void *x, const void *y)
 {
-	struct mailimap_set *set = mailimap_set_new_interval(1, last);
+	unsigned long a = *(const unsigned long *)x, b = *(const unsigned long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* imap_expunge - RFC 3501 6.4.6/6.4.3: every message up to the journaled
+ * UID is delivered here, so it may go from the server; but not the ones
+ * poczta-mda refused, which stay there */
+static int imap_expunge(mailimap *imap, struct imap_folder *f, const struct imap_msg *msgs,
+			size_t n, struct mra_stats *st, struct buf *err)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 	struct mailimap_store_att_flags *sf;
+	unsigned long from = 1, last = f->js.last, gone = 0;
+	size_t i;
 	int r;
 
+	qsort(f->js.refused, f->js.nrefused, sizeof(*f->js.refused), imap_ulong_cmp);
+	for (i = 0; i < n; i++) {
+		unsigned long u = msgs[i].uid;
+		if (u <= last && !bsearch(&u, f->js.refused, f->js.nrefused,
+					  sizeof(*f->js.refused), imap_ulong_cmp))
+			gone++;
+	}
+	for (i = 0; i < f->js.nrefused && from <= last; i++) {
+		unsigned long u = f->js.refused[i];
+		if (u >= from && u <= last) {
+			if (u > from)
+				mailimap_set_add_interval(set, (uint32_t)from, (uint32_t)(u - 1));
+			from = u + 1;
+		}
+	}
+	if (from <= last)
+		mailimap_set_add_interval(set, (uint32_t)from, (uint32_t)last);
+	if (clist_count(set->set_list) == 0) {
+		mailimap_set_free(set);
+		mailimap_flag_list_free(fl);
+		return 0;
+	}
 	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
 	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
 	r = mailimap_uid_store(imap, set, sf);
@@ -326,7 +401,7 @@ static int imap_expunge(mailimap *imap, uint32_t last, struct mra_stats *st, siz
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(imap, "EXPUNGE", r, err);
-	st->deleted += old;
+	st->deleted += gone;
 	return 0;
 }
 
@@ -350,6 +425,7 @@ static int imap_validity(struct mra *m, const struct mra_account *a, mailimap *i
 		qsort(f->seen, f->nseen, sizeof(char *), imap_strcmp);
 	}
 	f->js.uidvalidity = v;
+	mra_imap_state_free(&f->js);	/* UIDs of the old validity */
 	f->js.last = 0;
 	f->js.modseq = 0;
 	if (mra_imap_state_save(f->state, &f->js) < 0) {
@@ -417,7 +493,7 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		i = j;
 	}
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
-		rc = imap_expunge(imap, (uint32_t)f.js.last, st, n, err);
+		rc = imap_expunge(imap, &f, msgs, n, st, err);
 	if (rc == 0 && a->sync_flags) {
 		char k1[32], *base;
 		snprintf(k1, sizeof(k1), "%lu", f.js.uidvalidity);
@@ -433,6 +509,7 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		}
 	}
 out:
+	mra_imap_state_free(&f.js);
 	free(msgs);
 	free(f.state);
 	free(f.ids);

@@ -58,6 +58,7 @@ struct mra_stats {
 	unsigned long done, total;
 	unsigned long long bytes, total_bytes;
 	unsigned long deleted;
+	unsigned long refused;	/* messages poczta-mda refuses, left on the server */
 };
 
 /* A connection to a server: socket, TLS and libetpan stream. */
@@ -134,12 +135,17 @@ struct mra_imap_state {
 	unsigned long uidvalidity;
 	unsigned long last;
 	unsigned long long modseq;	/* HIGHESTMODSEQ when last done (RFC 7162) */
+	unsigned long *refused;		/* UIDs poczta-mda refused, kept on the server */
+	size_t nrefused;
 };
 int mra_imap_state_load(const char *path, struct mra_imap_state *st);
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st);
 /* mra_imap_state_append - journal one more delivered UID (the file must
  * exist: mra_imap_state_save made it) */
 int mra_imap_state_append(const char *path, unsigned long last);
+/* mra_imap_state_refuse - journal a UID refused for good (and st's list) */
+int mra_imap_state_refuse(const char *path, struct mra_imap_state *st, unsigned long uid);
+void mra_imap_state_free(struct mra_imap_state *st);
 /* mra_imap_state_sync - make the appended lines durable (once a batch):
  * a line lost with the machine before it costs nothing but a fetch again,
  * which the MDA recognises by the delivery id and does not store twice */

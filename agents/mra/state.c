@@ -45,8 +45,9 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 	return buf_detach(&b);
 }
 
-/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M"; the
- * last of each counts.  A fetch appends "last U" after each message (one
+/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M", the
+ * last of each counting, and "refused U" for each message poczta-mda
+ * refused for good (5xx): it stays on the server and is not fetched again.  A fetch appends "last U" after each message (one
  * fdatasync), and the file is rewritten whole (atomic_write_file) when a
  * folder is done.  A line cut by a crash has no newline and is ignored. */
 int mra_imap_state_load(const char *path, struct mra_imap_state *st)
@@ -64,6 +65,11 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 			st->last = strtoul(p + 5, NULL, 10);
 		else if (strncmp(p, "modseq ", 7) == 0)
 			st->modseq = strtoull(p + 7, NULL, 10);
+		else if (strncmp(p, "refused ", 8) == 0) {
+			st->refused = xreallocarray(st->refused, st->nrefused + 1,
+						    sizeof(*st->refused));
+			st->refused[st->nrefused++] = strtoul(p + 8, NULL, 10);
+		}
 	}
 	free(s);
 	return 0;
@@ -71,24 +77,49 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
 {
-	char text[120];
-	int n = snprintf(text, sizeof(text), "uidvalidity %lu\nlast %lu\nmodseq %llu\n",
-			 st->uidvalidity, st->last, st->modseq);
+	struct buf b = BUF_INIT;
+	size_t i;
+	int rc;
 
-	return atomic_write_file(path, text, (size_t)n, 0600);
+	buf_printf(&b, "uidvalidity %lu\nlast %lu\nmodseq %llu\n", st->uidvalidity, st->last,
+		   st->modseq);
+	for (i = 0; i < st->nrefused; i++)
+		buf_printf(&b, "refused %lu\n", st->refused[i]);
+	rc = atomic_write_file(path, b.data, b.len, 0600);
+	buf_free(&b);
+	return rc;
 }
 
-int mra_imap_state_append(const char *path, unsigned long last)
+void mra_imap_state_free(struct mra_imap_state *st)
+{
+	x_free(&st->refused);
+	st->nrefused = 0;
+}
+
+/* state_line - append one journal line (made by mra_imap_state_save) */
+static int state_line(const char *path, const char *key, unsigned long v)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), rc;
-	char line[32];
-	int n = snprintf(line, sizeof(line), "last %lu\n", last);
+	char line[40];
+	int n = snprintf(line, sizeof(line), "%s %lu\n", key, v);
 
 	if (fd < 0)
 		return -1;	/* made by mra_imap_state_save at the start */
 	rc = write_all(fd, line, (size_t)n);
 	close(fd);
 	return rc;
+}
+
+int mra_imap_state_append(const char *path, unsigned long last)
+{
+	return state_line(path, "last", last);
+}
+
+int mra_imap_state_refuse(const char *path, struct mra_imap_state *st, unsigned long uid)
+{
+	st->refused = xreallocarray(st->refused, st->nrefused + 1, sizeof(*st->refused));
+	st->refused[st->nrefused++] = uid;
+	return state_line(path, "refused", uid);
 }
 
 int mra_imap_state_sync(const char *path)
