@@ -498,7 +498,10 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		char k1[32], *base;
 		snprintf(k1, sizeof(k1), "%lu", f.js.uidvalidity);
 		base = mra_id(a, folder, k1);
-		rc = mra_flags_sync(m, a, imap, base, (uint32_t)f.js.last, err);
+		/* RFC 7162 3.1.4: only what changed since the last sync, when the
+		 * server keeps mod-sequences and that sync was done */
+		rc = mra_flags_sync(m, a, imap, base, (uint32_t)f.js.last,
+				    modseq && f.js.modseq && f.js.modseq <= modseq ? f.js.modseq : 0, err);
 		free(base);
 	}
 	if (rc == 0 && modseq) {	/* the folder is done as it was at SELECT */

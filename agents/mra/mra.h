@@ -176,9 +176,11 @@ int mra_pop3_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
  * newly allocated, NULL when unknown */
 char *mra_flags_maildir(const struct conf *c, const struct mra_account *a);
 /* mra_flags_sync - two-way \Seen, \Flagged and trash for the selected
- * folder's UIDs 1..last, whose delivery ids start with id_base */
+ * folder's UIDs 1..last, whose delivery ids start with id_base; the
+ * server's flags only of the messages changed since the mod-sequence
+ * changedsince when it is not 0 (CONDSTORE) */
 int mra_flags_sync(struct mra *m, const struct mra_account *a, struct mailimap *imap,
-		   const char *id_base, uint32_t last, struct buf *err);
+		   const char *id_base, uint32_t last, uint64_t changedsince, struct buf *err);
 /* mra_imap_watch - stay in IDLE on the first folder, fetching whenever the
  * server says something changed; returns only on an error (-1 with err) */
 int mra_imap_watch(struct mra *m, const struct mra_account *a, struct buf *err);
