@@ -150,9 +150,12 @@ void mra_imap_state_free(struct mra_imap_state *st);
  * a line lost with the machine before it costs nothing but a fetch again,
  * which the MDA recognises by the delivery id and does not store twice */
 int mra_imap_state_sync(const char *path);
-/* POP3: the UIDLs delivered, one per line, appended and fsync'ed */
+/* POP3: the UIDLs delivered, one per line, appended (and fsync'ed with
+ * sync, else by mra_uidl_sync once a window, as mra_imap_state_sync);
+ * "refused" keeps those poczta-mda refused for good the same way */
 char **mra_uidl_load(const char *path);
-int mra_uidl_append(const char *path, const char *uidl);
+int mra_uidl_append(const char *path, const char *uidl, bool sync);
+int mra_uidl_sync(const char *path);
 int mra_uidl_rewrite(const char *path, char *const *uidls);
 /* mra_lock - one poczta-mra per account: the lock's fd, or -1 (errno
  * EWOULDBLOCK: another one has it) */

@@ -149,7 +149,7 @@ char **mra_uidl_load(const char *path)
 	return list;
 }
 
-int mra_uidl_append(const char *path, const char *uidl)
+int mra_uidl_append(const char *path, const char *uidl, bool sync)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), rc;
 	char *line;
@@ -159,11 +159,16 @@ int mra_uidl_append(const char *path, const char *uidl)
 	line = xasprintf("%s\n", uidl);
 	rc = write_all(fd, line, strlen(line));
 	crash_point("mra-journal-written");
-	if (rc == 0)
+	if (rc == 0 && sync)
 		rc = fsync(fd);
 	free(line);
 	close(fd);
 	return rc;
+}
+
+int mra_uidl_sync(const char *path)
+{
+	return mra_imap_state_sync(path);
 }
 
 int mra_uidl_rewrite(const char *path, char *const *uidls)
