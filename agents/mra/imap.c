@@ -16,6 +16,7 @@
 
 #define IMAP_BATCH_MSGS 200		/* messages per UID FETCH of bodies */
 #define IMAP_BATCH_BYTES (32u << 20)	/* and bytes, so memory stays bounded */
+#define IMAP_IDS_MARGIN 1000		/* Message-IDs kept beyond EXISTS */
 #define IMAP_IDLE_SECONDS (29 * 60)	/* RFC 2177 3: re-issue IDLE within 29 minutes */
 
 /* One folder's fetch. */
@@ -494,6 +495,12 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	}
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
 		rc = imap_expunge(imap, &f, msgs, n, st, err);
+	/* the Message-IDs serve a UIDVALIDITY change only: those of messages
+	 * still on the server, which are at most EXISTS and mostly the last
+	 * ones delivered (none once they are expunged) */
+	if (rc == 0 && n > old)
+		mra_ids_prune(f.ids, a->keep ? imap->imap_selection_info->sel_exists +
+			      IMAP_IDS_MARGIN : 0);
 	if (rc == 0 && a->sync_flags) {
 		char k1[32], *base;
 		snprintf(k1, sizeof(k1), "%lu", f.js.uidvalidity);

@@ -163,6 +163,10 @@ int mra_lock(struct mra *m, const struct mra_account *a);
 /* Message-IDs delivered from an IMAP folder, for a UIDVALIDITY change */
 char **mra_ids_load(const char *path);
 void mra_ids_append(const char *path, const char *message_id);
+/* mra_ids_prune - keep the list bounded: once it holds more than twice
+ * keep_last ids, only the keep_last last ones (a lost one can only cost a
+ * duplicate after a UIDVALIDITY change, never a message) */
+void mra_ids_prune(const char *path, size_t keep_last);
 
 /* progress.c */
 void mra_progress(struct mra *m, const struct mra_account *a, const struct mra_stats *st);

@@ -204,6 +204,17 @@ void mra_ids_append(const char *path, const char *message_id)
 	close(fd);
 }
 
+void mra_ids_prune(const char *path, size_t keep_last)
+{
+	char **ids = mra_uidl_load(path);
+	size_t n = strlist_len(ids);
+
+	/* rewritten only once it has grown to twice the bound, not each time */
+	if (n > 2 * keep_last && mra_uidl_rewrite(path, ids + (n - keep_last)) < 0)
+		msg_warn("write %s", path);
+	strlist_free(ids);
+}
+
 /* mra_lock - the account's lock (DATA_DIR/mra/NAME/lock, flock): one
  * poczta-mra at a time per account, so that a cron fetch and a watcher do
  * not fetch the same message side by side.  The fd, -1 with errno
