@@ -238,26 +238,38 @@ struct imap_sent {
 	bool known;		/* not sent: delivered before a UIDVALIDITY change */
 };
 
-/* imap_fetch_batch - bodies of msgs[0..n) in one UID FETCH, all sent to
- * poczta-mda pipelined, then the answers read and journaled in UID order:
- * the MDA sees the whole batch at once and may sync its Maildir once for
- * it.  "last" advances only over answered messages (250, or 5xx: refused
- * for good, journaled as such and left on the server); the first temporary
- * failure stops it, and what was delivered after that is delivered again
- * next time as a no-op in the MDA (the delivery id). */
-static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap *imap,
-			    struct imap_folder *f, const struct imap_msg *msgs, size_t n,
-			    struct mra_stats *st, struct buf *err)
+/* A batch: one UID FETCH, its messages sent on, the answers due. */
+struct imap_batch {
+	struct imap_sent *sent;
+	size_t n;
+};
+
+static void imap_batch_free(struct imap_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->sent[i].mid);
+	free(b->sent);
+	b->sent = NULL;
+	b->n = 0;
+}
+
+/* imap_batch_send - bodies of msgs[0..n) in one UID FETCH, all sent to
+ * poczta-mda pipelined (the answers are left for imap_batch_collect): the
+ * MDA sees the whole batch at once and may sync its Maildir once for it.
+ * from: the UIDs above it only (those before are sent already) */
+static int imap_batch_send(struct mra *m, const struct mra_account *a, mailimap *imap,
+			   struct imap_folder *f, const struct imap_msg *msgs, size_t n,
+			   uint32_t from, struct imap_batch *b, struct buf *err)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	struct imap_sent *sent = NULL;
 	char k1[32], *base;
 	clist *res = NULL;
 	clistiter *it;
-	size_t i, ns = 0;
+	size_t i;
 	int r, rc = 0;
-	bool stop = false;
 
 	for (i = 0; i < n; i++)
 		mailimap_set_add_single(set, msgs[i].uid);
@@ -271,23 +283,23 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		return imap_error(imap, "UID FETCH", r, err);
 	snprintf(k1, sizeof(k1), "%lu", f->js.uidvalidity);
 	base = mra_id(a, f->name, k1);
-	sent = xcalloc(clist_count(res) + 1, sizeof(*sent));
+	b->sent = xcalloc(clist_count(res) + 1, sizeof(*b->sent));
 	/* the server answers in message-sequence order, which is UID order */
 	for (it = clist_begin(res); it && rc == 0; it = clist_next(it)) {
 		uint32_t uid, size;
 		const char *body;
 		size_t len;
 		char *id;
-		struct imap_sent *s;
+		struct imap_sent *x;
 		imap_att(clist_content(it), &uid, &size, &body, &len);
-		if (body == NULL || uid <= f->js.last || (ns > 0 && uid <= sent[ns - 1].uid))
+		if (body == NULL || uid <= from || (b->n > 0 && uid <= b->sent[b->n - 1].uid))
 			continue;
-		s = &sent[ns++];
-		s->uid = uid, s->len = len;
-		s->mid = mra_msg_message_id(body, len);
-		if ((s->known = imap_known(f, s->mid))) {
+		x = &b->sent[b->n++];
+		x->uid = uid, x->len = len;
+		x->mid = mra_msg_message_id(body, len);
+		if ((x->known = imap_known(f, x->mid))) {
 			msg_info("account=%s folder=%s message_id=%s: delivered before the "
-				 "UIDVALIDITY change, skipped", a->name, f->name, s->mid);
+				 "UIDVALIDITY change, skipped", a->name, f->name, x->mid);
 			continue;
 		}
 		id = xasprintf("%s.%lu", base, (unsigned long)uid);
@@ -296,24 +308,39 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 	}
 	/* the bodies are with the MDA: the libetpan copies may go now */
 	mailimap_fetch_list_free(res);
-	for (i = 0; i < ns; i++) {
-		struct imap_sent *s = &sent[i];
+	free(base);
+	return rc;
+}
+
+/* imap_batch_collect - the MDA's answers for a batch, journaled in UID
+ * order.  "last" advances only over answered messages (250, or 5xx:
+ * refused for good, journaled as such and left on the server); after the
+ * first temporary failure (or rc already -1) the answers are read and not
+ * journaled, and what was delivered after it is delivered again next time
+ * as a no-op in the MDA (the delivery id).  rc, or -1 with err */
+static int imap_batch_collect(struct mra *m, const struct mra_account *a, struct imap_folder *f,
+			      struct imap_batch *b, int rc, struct mra_stats *st, struct buf *err)
+{
+	size_t i;
+	bool stop = rc < 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct imap_sent *x = &b->sent[i];
 		struct buf why = BUF_INIT;
-		int d = s->known ? 0 : mra_deliver_result(m, &why);
-		if (d == 0 && s->mid && !s->known)
-			mra_ids_append(f->ids, s->mid);
+		int d = x->known ? 0 : mra_deliver_result(m, &why);
+		if (d == 0 && x->mid && !x->known)
+			mra_ids_append(f->ids, x->mid);
 		if (d == -1 && !stop) {
 			stop = true;
-			if (rc == 0)
-				buf_append(err, why.data ? why.data : "", why.len);
+			buf_append(err, why.data ? why.data : "", why.len);
 			rc = -1;
 		}
 		if (d == -2 && !stop) {
 			/* refused for good: reported once, kept on the server */
 			msg_warnx(_("account=%s folder=%s uid=%lu: %s; the message is kept on the "
 				    "server and not fetched again"), a->name, f->name,
-				  (unsigned long)s->uid, buf_cstr(&why));
-			if (mra_imap_state_refuse(f->state, &f->js, s->uid) < 0) {
+				  (unsigned long)x->uid, buf_cstr(&why));
+			if (mra_imap_state_refuse(f->state, &f->js, x->uid) < 0) {
 				buf_printf(err, _("cannot write %s"), f->state);
 				stop = true, rc = -1;
 			}
@@ -323,7 +350,7 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		if (stop)
 			continue;	/* the other answers are read, not journaled */
 		crash_point("mra-delivered");
-		f->js.last = s->uid;
+		f->js.last = x->uid;
 		if (mra_imap_state_append(f->state, f->js.last) < 0) {
 			buf_printf(err, _("cannot write %s"), f->state);
 			stop = true, rc = -1;
@@ -332,20 +359,49 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		crash_point("mra-journaled");
 		if (d == 0) {
 			st->done++;
-			st->bytes += s->len;
+			st->bytes += x->len;
 			mra_progress(m, a, st);
 		}
 	}
 	/* one sync for the batch, not one a message (see mra_imap_state_sync) */
-	if (mra_imap_state_sync(f->state) < 0 && rc == 0) {
+	if (b->n > 0 && mra_imap_state_sync(f->state) < 0 && rc == 0) {
 		buf_printf(err, _("cannot write %s"), f->state);
 		rc = -1;
 	}
-	for (i = 0; i < ns; i++)
-		free(sent[i].mid);
-	free(sent);
-	free(base);
+	imap_batch_free(b);
 	return rc;
+}
+
+/* imap_fetch_new - msgs[0..n) in batches bounded in messages and bytes;
+ * each batch is fetched and sent on while the MDA is still busy with the
+ * one before, whose answers are read next */
+static int imap_fetch_new(struct mra *m, const struct mra_account *a, mailimap *imap,
+			  struct imap_folder *f, const struct imap_msg *msgs, size_t n,
+			  struct mra_stats *st, struct buf *err)
+{
+	struct imap_batch prev = { 0 }, cur = { 0 };
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		size_t j = i, bytes = 0;
+		uint32_t from = prev.n ? prev.sent[prev.n - 1].uid : (uint32_t)f->js.last;
+		struct buf later = BUF_INIT;
+		int rs;
+		while (j < n && j - i < IMAP_BATCH_MSGS &&
+		       (j == i || bytes + msgs[j].size <= IMAP_BATCH_BYTES))
+			bytes += msgs[j++].size;
+		rs = imap_batch_send(m, a, imap, f, msgs + i, j - i, from, &cur, err);
+		/* what the batch before delivered is journaled all the same */
+		rc = imap_batch_collect(m, a, f, &prev, 0, st, rs < 0 ? &later : err);
+		buf_free(&later);
+		if (rs < 0)
+			rc = -1;
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		i = j;
+	}
+	return imap_batch_collect(m, a, f, &prev, rc, st, err);
 }
 
 static int imap_ulong_cmp(const void *x, const void *y)
@@ -484,15 +540,7 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		buf_printf(err, _("cannot write %s"), f.state);
 		goto out;
 	}
-	rc = 0;
-	for (i = old; i < n && rc == 0;) {
-		size_t j = i, bytes = 0;
-		while (j < n && j - i < IMAP_BATCH_MSGS &&
-		       (j == i || bytes + msgs[j].size <= IMAP_BATCH_BYTES))
-			bytes += msgs[j++].size;
-		rc = imap_fetch_batch(m, a, imap, &f, msgs + i, j - i, st, err);
-		i = j;
-	}
+	rc = imap_fetch_new(m, a, imap, &f, msgs + old, n - old, st, err);
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
 		rc = imap_expunge(imap, &f, msgs, n, st, err);
 	/* the Message-IDs serve a UIDVALIDITY change only: those of messages

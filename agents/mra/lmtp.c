@@ -31,7 +31,7 @@
 #include "mra_msg.h"
 #include "xalloc.h"
 
-#define LMTP_REPLY_MAX 65536	/* bytes of replies buffered, at most */
+#define LMTP_REPLY_MAX (16u << 20)	/* bytes of replies buffered, at most */
 
 struct mra_lmtp {
 	pid_t pid;

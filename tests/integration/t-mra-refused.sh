@@ -22,6 +22,19 @@ big_add () {
 	} >"$f.tmp" && chown dovecot:dovecot "$f.tmp" && mv "$f.tmp" "$f"
 }
 
+# many_add N - N more small messages at once (faster than remote_add)
+many_add () {
+	python3 - "$REMOTE/new" "$1" "${many_seq:=0}" <<'PY'
+import sys
+d, n, seq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in range(seq, seq + n):
+    with open(f"{d}/1700000000.Mmany{i}P1.test", "w") as f:
+        f.write(f"From: sender@example.org\nSubject: many {i}\nMessage-ID: <many{i}@example.org>\n\nbody {i}\n")
+PY
+	many_seq=$((many_seq + $1))
+	chown -R dovecot:dovecot "$REMOTE"
+}
+
 for acct in i p; do
 	rm -rf "$T/Maildir"
 	remote_add 1; big_add $acct; remote_add 1
@@ -41,6 +54,16 @@ for acct in i p; do
 	check "$acct: and not reported again" sh -c "! grep -q 'not fetched again' '$T/err'"
 	check "$acct: nor fetched again" sh -c "! grep -q 'MRA S: .*Subject: big' '$T/err'"
 	check "$acct: the trace shows the new message fetched" grep -q "MRA S: .*Subject: message" "$T/err"
+	rm -f "$REMOTE"/new/* "$REMOTE"/cur/*
+	# several batches (200 messages for IMAP, 32 for POP3), the refused one
+	# in the second, answers of one batch read while the next is fetched
+	rm -rf "$T/Maildir"
+	many_add 250; big_add ${acct}2; many_add 200
+	mra fetch $acct >/dev/null 2>"$T/err"
+	check_eq "$acct: several batches: the fetch succeeds" 0 $?
+	check_eq "$acct: several batches: every other message delivered" 450 "$(local_count)"
+	check_eq "$acct: several batches: nothing twice" "" "$(local_dups)"
+	check_eq "$acct: several batches: only the refused one left there" 1 "$(remote_count)"
 	rm -f "$REMOTE"/new/* "$REMOTE"/cur/*
 done
 dovecot_stop
