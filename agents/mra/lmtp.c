@@ -182,7 +182,7 @@ struct mra_lmtp *mra_lmtp_open(struct mra *m, struct buf *err)
 	if (code == 250 && strcasestr(text.data, "\n250-CHUNKING") == NULL &&
 	    strcasestr(text.data, "\n250 CHUNKING") == NULL) {
 		buf_reset(&text);
-		buf_puts(&text, "no CHUNKING in the LHLO reply");
+		buf_puts(&text, _("no CHUNKING in the LHLO reply"));
 		code = -1;
 	}
 	if (code != 250) {
