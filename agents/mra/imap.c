@@ -424,11 +424,13 @@ static int imap_expunge(mailimap *imap, struct imap_folder *f, const struct imap
 	size_t i;
 	int r;
 
-	qsort(f->js.refused, f->js.nrefused, sizeof(*f->js.refused), imap_ulong_cmp);
+	if (f->js.nrefused > 0)
+		qsort(f->js.refused, f->js.nrefused, sizeof(*f->js.refused), imap_ulong_cmp);
 	for (i = 0; i < n; i++) {
 		unsigned long u = msgs[i].uid;
-		if (u <= last && !bsearch(&u, f->js.refused, f->js.nrefused,
-					  sizeof(*f->js.refused), imap_ulong_cmp))
+		if (u <= last && (f->js.nrefused == 0 ||
+				  !bsearch(&u, f->js.refused, f->js.nrefused,
+					   sizeof(*f->js.refused), imap_ulong_cmp)))
 			gone++;
 	}
 	for (i = 0; i < f->js.nrefused && from <= last; i++) {
