@@ -1,5 +1,6 @@
 /* mra_msg.c - what poczta-mra reads from and does to a fetched message
  * (mra_msg.h): its Return-Path and Message-ID, and the DATA form. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,18 +63,19 @@ char *mra_msg_message_id(const char *data, size_t len)
 	return NULL;
 }
 
-/* mra_msg_dotstuff - DATA form: every line end (CRLF, LF, or a stray CR,
- * as poczta-mta's client does against SMTP smuggling) becomes CRLF, a
- * leading dot is doubled (RFC 5321 4.5.2), and "." ends it */
-void mra_msg_dotstuff(struct buf *b, const char *p, size_t n)
+/* mra_msg_lines - every line end (CRLF, LF, or a stray CR, as poczta-mta's
+ * client does against SMTP smuggling) becomes CRLF; with dots, a leading
+ * dot is doubled (RFC 5321 4.5.2) */
+static void mra_msg_lines(struct buf *b, const char *p, size_t n, bool dots)
 {
 	size_t i = 0;
 
+	buf_reserve(b, n + n / 32 + 8);
 	while (i < n) {
 		size_t e = i;
 		while (e < n && p[e] != '\n' && p[e] != '\r')
 			e++;
-		if (e > i && p[i] == '.')
+		if (dots && e > i && p[i] == '.')
 			buf_putc(b, '.');
 		buf_append(b, p + i, e - i);
 		buf_puts(b, "\r\n");
@@ -81,5 +83,16 @@ void mra_msg_dotstuff(struct buf *b, const char *p, size_t n)
 			e++;
 		i = e + 1;
 	}
+}
+
+/* mra_msg_dotstuff - DATA form: CRLF line ends, dots doubled, "." ends it */
+void mra_msg_dotstuff(struct buf *b, const char *p, size_t n)
+{
+	mra_msg_lines(b, p, n, true);
 	buf_puts(b, ".\r\n");
+}
+
+void mra_msg_crlf(struct buf *b, const char *p, size_t n)
+{
+	mra_msg_lines(b, p, n, false);
 }

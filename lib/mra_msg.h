@@ -16,5 +16,8 @@ char *mra_msg_message_id(const char *data, size_t len);
 /* mra_msg_dotstuff - append p[0..n) as SMTP/LMTP DATA sends it: CRLF line
  * ends (LF or CRLF in), leading dots doubled (RFC 5321 4.5.2), then ".\r\n" */
 void mra_msg_dotstuff(struct buf *b, const char *p, size_t n);
+/* mra_msg_crlf - append p[0..n) as a BDAT chunk carries it (RFC 3030 2):
+ * the same CRLF line ends, no dot stuffing, no "." line */
+void mra_msg_crlf(struct buf *b, const char *p, size_t n);
 
 #endif

@@ -57,8 +57,8 @@ static bool mra_sender_ok(const char *s)
 	return true;
 }
 
-int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
-		const char *id, const char *data, size_t len, struct buf *err)
+int mra_deliver_send(struct mra *m, const struct mra_account *a, const char *proto,
+		     const char *id, const char *data, size_t len, struct buf *err)
 {
 	size_t hlen = rfc5322_header_end(data, len), rp_start = 0, rp_end = 0;
 	char *sender = mra_msg_return_path(data, hlen, &rp_start, &rp_end);
@@ -77,13 +77,40 @@ int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		buf_append(&hdr, data, rp_start);
 		data += rp_end, len -= rp_end;
 	}
-	rc = mra_lmtp_deliver(m->lmtp, sender ? sender : "", a->local_user ? a->local_user :
-			      m->user, id, &hdr, data, len, err);
-	if (rc < 0 && m->lmtp) {	/* a broken session is not used again */
-		mra_lmtp_close(m->lmtp);
-		m->lmtp = NULL;
-	}
+	rc = mra_lmtp_send(m->lmtp, sender ? sender : "", a->local_user ? a->local_user :
+			   m->user, id, &hdr, data, len);
+	if (rc < 0)
+		buf_printf(err, "poczta-mda: %s", _("the LMTP session broke"));
 	free(sender);
 	buf_free(&hdr);
 	return rc;
+}
+
+int mra_deliver_result(struct mra *m, struct buf *err)
+{
+	int rc;
+
+	if (m->lmtp == NULL) {
+		buf_printf(err, "poczta-mda: %s", _("the LMTP session broke"));
+		return -1;
+	}
+	rc = mra_lmtp_result(m->lmtp, err);
+	/* a broken session is not used again, once its answers are read */
+	if (mra_lmtp_broken(m->lmtp) && mra_lmtp_pending(m->lmtp) == 0) {
+		mra_lmtp_close(m->lmtp);
+		m->lmtp = NULL;
+	}
+	return rc;
+}
+
+int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
+		const char *id, const char *data, size_t len, struct buf *err)
+{
+	if (mra_deliver_send(m, a, proto, id, data, len, err) < 0) {
+		struct buf ignored = BUF_INIT;
+		mra_deliver_result(m, &ignored);	/* the answer that will not come */
+		buf_free(&ignored);
+		return -1;
+	}
+	return mra_deliver_result(m, err);
 }

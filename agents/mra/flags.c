@@ -152,9 +152,10 @@ static int flags_store(mailimap *imap, struct flag_file *files, size_t n, char l
 }
 
 /* flags_remote - the server's \Seen and \Flagged of UIDs 1..last, onto
- * the local files */
-static int flags_remote(mailimap *imap, uint32_t last, struct flag_file *files, size_t n,
-			const char *maildir)
+ * the local files; with changedsince (RFC 7162 3.1.4, the folder's
+ * HIGHESTMODSEQ at the last sync), only those of messages changed since */
+static int flags_remote(mailimap *imap, uint32_t last, uint64_t changedsince,
+			struct flag_file *files, size_t n, const char *maildir)
 {
 	struct mailimap_set *set = mailimap_set_new_interval(1, last);
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -165,7 +166,8 @@ static int flags_remote(mailimap *imap, uint32_t last, struct flag_file *files, 
 
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	r = mailimap_uid_fetch(imap, set, ft, &res);
+	r = changedsince ? mailimap_uid_fetch_changedsince(imap, set, ft, changedsince, &res) :
+	    mailimap_uid_fetch(imap, set, ft, &res);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
@@ -201,7 +203,7 @@ static int flags_remote(mailimap *imap, uint32_t last, struct flag_file *files, 
 }
 
 int mra_flags_sync(struct mra *m, const struct mra_account *a, mailimap *imap,
-		   const char *id_base, uint32_t last, struct buf *err)
+		   const char *id_base, uint32_t last, uint64_t changedsince, struct buf *err)
 {
 	char *maildir = mra_flags_maildir(m->conf, a), *dir, *prefix;
 	struct flag_file *files = NULL;
@@ -226,7 +228,7 @@ int mra_flags_sync(struct mra *m, const struct mra_account *a, mailimap *imap,
 	flags_scan_dir(dir, prefix, &files, &n);
 	free(dir);
 	if (r == MAILIMAP_NO_ERROR)
-		r = flags_remote(imap, last, files, n, maildir);
+		r = flags_remote(imap, last, changedsince, files, n, maildir);
 	for (i = 0; i < n; i++)
 		free(files[i].path);
 	free(files);

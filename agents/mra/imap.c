@@ -16,6 +16,7 @@
 
 #define IMAP_BATCH_MSGS 200		/* messages per UID FETCH of bodies */
 #define IMAP_BATCH_BYTES (32u << 20)	/* and bytes, so memory stays bounded */
+#define IMAP_IDS_MARGIN 1000		/* Message-IDs kept beyond EXISTS */
 #define IMAP_IDLE_SECONDS (29 * 60)	/* RFC 2177 3: re-issue IDLE within 29 minutes */
 
 /* One folder's fetch. */
@@ -222,30 +223,45 @@ static int imap_strcmp(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* imap_deliver_one - deliver, unless a UIDVALIDITY change brought back a
- * message whose Message-ID was delivered from this folder before */
-static int imap_deliver_one(struct mra *m, const struct mra_account *a, struct imap_folder *f,
-			    const char *id, const char *body, size_t len, struct buf *err)
+/* imap_known - whether a UIDVALIDITY change brought back a message whose
+ * Message-ID was delivered from this folder before */
+static bool imap_known(const struct imap_folder *f, const char *mid)
 {
-	char *mid = mra_msg_message_id(body, len);
-	int rc = 0;
-
-	if (mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp))
-		msg_info("account=%s folder=%s message_id=%s: delivered before the UIDVALIDITY "
-			 "change, skipped", a->name, f->name, mid);
-	else if (mra_deliver(m, a, "IMAP", id, body, len, err) < 0)
-		rc = -1;
-	else if (mid)
-		mra_ids_append(f->ids, mid);
-	free(mid);
-	return rc;
+	return mid && f->seen && bsearch(&mid, f->seen, f->nseen, sizeof(char *), imap_strcmp);
 }
 
-/* imap_fetch_batch - bodies of msgs[0..n) in one UID FETCH, each delivered
- * and journaled in UID order */
-static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap *imap,
-			    struct imap_folder *f, const struct imap_msg *msgs, size_t n,
-			    struct mra_stats *st, struct buf *err)
+/* One message of a batch, sent to poczta-mda and waiting for its answer. */
+struct imap_sent {
+	uint32_t uid;
+	size_t len;
+	char *mid;		/* its Message-ID, or NULL */
+	bool known;		/* not sent: delivered before a UIDVALIDITY change */
+};
+
+/* A batch: one UID FETCH, its messages sent on, the answers due. */
+struct imap_batch {
+	struct imap_sent *sent;
+	size_t n;
+};
+
+static void imap_batch_free(struct imap_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->sent[i].mid);
+	free(b->sent);
+	b->sent = NULL;
+	b->n = 0;
+}
+
+/* imap_batch_send - bodies of msgs[0..n) in one UID FETCH, all sent to
+ * poczta-mda pipelined (the answers are left for imap_batch_collect): the
+ * MDA sees the whole batch at once and may sync its Maildir once for it.
+ * from: the UIDs above it only (those before are sent already) */
+static int imap_batch_send(struct mra *m, const struct mra_account *a, mailimap *imap,
+			   struct imap_folder *f, const struct imap_msg *msgs, size_t n,
+			   uint32_t from, struct imap_batch *b, struct buf *err)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -267,53 +283,171 @@ static int imap_fetch_batch(struct mra *m, const struct mra_account *a, mailimap
 		return imap_error(imap, "UID FETCH", r, err);
 	snprintf(k1, sizeof(k1), "%lu", f->js.uidvalidity);
 	base = mra_id(a, f->name, k1);
+	b->sent = xcalloc(clist_count(res) + 1, sizeof(*b->sent));
 	/* the server answers in message-sequence order, which is UID order */
 	for (it = clist_begin(res); it && rc == 0; it = clist_next(it)) {
 		uint32_t uid, size;
 		const char *body;
 		size_t len;
-		char k2[16], *id;
+		char *id;
+		struct imap_sent *x;
 		imap_att(clist_content(it), &uid, &size, &body, &len);
-		if (body == NULL || uid <= f->js.last)
+		if (body == NULL || uid <= from || (b->n > 0 && uid <= b->sent[b->n - 1].uid))
 			continue;
-		snprintf(k2, sizeof(k2), "%u", uid);
-		id = xasprintf("%s.%s", base, k2);
-		rc = imap_deliver_one(m, a, f, id, body, len, err);
-		free(id);
-		if (rc < 0)
-			break;
-		crash_point("mra-delivered");
-		f->js.last = uid;
-		if (mra_imap_state_append(f->state, f->js.last) < 0) {
-			buf_printf(err, _("cannot write %s"), f->state);
-			rc = -1;
-			break;
+		x = &b->sent[b->n++];
+		x->uid = uid, x->len = len;
+		x->mid = mra_msg_message_id(body, len);
+		if ((x->known = imap_known(f, x->mid))) {
+			msg_info("account=%s folder=%s message_id=%s: delivered before the "
+				 "UIDVALIDITY change, skipped", a->name, f->name, x->mid);
+			continue;
 		}
-		crash_point("mra-journaled");
-		st->done++;
-		st->bytes += len;
-		mra_progress(m, a, st);
+		id = xasprintf("%s.%lu", base, (unsigned long)uid);
+		rc = mra_deliver_send(m, a, "IMAP", id, body, len, err);
+		free(id);
 	}
-	/* one sync for the batch, not one a message (see mra_imap_state_sync) */
-	if (mra_imap_state_sync(f->state) < 0 && rc == 0) {
-		buf_printf(err, _("cannot write %s"), f->state);
-		rc = -1;
-	}
+	/* the bodies are with the MDA: the libetpan copies may go now */
 	mailimap_fetch_list_free(res);
 	free(base);
 	return rc;
 }
 
-/* imap_expunge - RFC 3501 6.4.6/6.4.3: every message up to the journaled
- * UID is delivered here, so it may go from the server */
-static int imap_expunge(mailimap *imap, uint32_t last, struct mra_stats *st, size_t old,
-			struct buf *err)
+/* imap_batch_collect - the MDA's answers for a batch, journaled in UID
+ * order.  "last" advances only over answered messages (250, or 5xx:
+ * refused for good, journaled as such and left on the server); after the
+ * first temporary failure (or rc already -1) the answers are read and not
+ * journaled, and what was delivered after it is delivered again next time
+ * as a no-op in the MDA (the delivery id).  rc, or -1 with err */
+static int imap_batch_collect(struct mra *m, const struct mra_account *a, struct imap_folder *f,
+			      struct imap_batch *b, int rc, struct mra_stats *st, struct buf *err)
 {
-	struct mailimap_set *set = mailimap_set_new_interval(1, last);
+	size_t i;
+	bool stop = rc < 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct imap_sent *x = &b->sent[i];
+		struct buf why = BUF_INIT;
+		int d = x->known ? 0 : mra_deliver_result(m, &why);
+		if (d == 0 && x->mid && !x->known)
+			mra_ids_append(f->ids, x->mid);
+		if (d == -1 && !stop) {
+			stop = true;
+			buf_append(err, why.data ? why.data : "", why.len);
+			rc = -1;
+		}
+		if (d == -2 && !stop) {
+			/* refused for good: reported once, kept on the server */
+			msg_warnx(_("account=%s folder=%s uid=%lu: %s; the message is kept on the "
+				    "server and not fetched again"), a->name, f->name,
+				  (unsigned long)x->uid, buf_cstr(&why));
+			if (mra_imap_state_refuse(f->state, &f->js, x->uid) < 0) {
+				buf_printf(err, _("cannot write %s"), f->state);
+				stop = true, rc = -1;
+			}
+			st->refused++;
+		}
+		buf_free(&why);
+		if (stop)
+			continue;	/* the other answers are read, not journaled */
+		crash_point("mra-delivered");
+		f->js.last = x->uid;
+		if (mra_imap_state_append(f->state, f->js.last) < 0) {
+			buf_printf(err, _("cannot write %s"), f->state);
+			stop = true, rc = -1;
+			continue;
+		}
+		crash_point("mra-journaled");
+		if (d == 0) {
+			st->done++;
+			st->bytes += x->len;
+			mra_progress(m, a, st);
+		}
+	}
+	/* one sync for the batch, not one a message (see mra_imap_state_sync) */
+	if (b->n > 0 && mra_imap_state_sync(f->state) < 0 && rc == 0) {
+		buf_printf(err, _("cannot write %s"), f->state);
+		rc = -1;
+	}
+	imap_batch_free(b);
+	return rc;
+}
+
+/* imap_fetch_new - msgs[0..n) in batches bounded in messages and bytes;
+ * each batch is fetched and sent on while the MDA is still busy with the
+ * one before, whose answers are read next */
+static int imap_fetch_new(struct mra *m, const struct mra_account *a, mailimap *imap,
+			  struct imap_folder *f, const struct imap_msg *msgs, size_t n,
+			  struct mra_stats *st, struct buf *err)
+{
+	struct imap_batch prev = { 0 }, cur = { 0 };
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		size_t j = i, bytes = 0;
+		uint32_t from = prev.n ? prev.sent[prev.n - 1].uid : (uint32_t)f->js.last;
+		struct buf later = BUF_INIT;
+		int rs;
+		while (j < n && j - i < IMAP_BATCH_MSGS &&
+		       (j == i || bytes + msgs[j].size <= IMAP_BATCH_BYTES))
+			bytes += msgs[j++].size;
+		rs = imap_batch_send(m, a, imap, f, msgs + i, j - i, from, &cur, err);
+		/* what the batch before delivered is journaled all the same */
+		rc = imap_batch_collect(m, a, f, &prev, 0, st, rs < 0 ? &later : err);
+		buf_free(&later);
+		if (rs < 0)
+			rc = -1;
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		i = j;
+	}
+	return imap_batch_collect(m, a, f, &prev, rc, st, err);
+}
+
+static int imap_ulong_cmp(const void *x, const void *y)
+{
+	unsigned long a = *(const unsigned long *)x, b = *(const unsigned long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* imap_expunge - RFC 3501 6.4.6/6.4.3: every message up to the journaled
+ * UID is delivered here, so it may go from the server; but not the ones
+ * poczta-mda refused, which stay there */
+static int imap_expunge(mailimap *imap, struct imap_folder *f, const struct imap_msg *msgs,
+			size_t n, struct mra_stats *st, struct buf *err)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
 	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 	struct mailimap_store_att_flags *sf;
+	unsigned long from = 1, last = f->js.last, gone = 0;
+	size_t i;
 	int r;
 
+	if (f->js.nrefused > 0)
+		qsort(f->js.refused, f->js.nrefused, sizeof(*f->js.refused), imap_ulong_cmp);
+	for (i = 0; i < n; i++) {
+		unsigned long u = msgs[i].uid;
+		if (u <= last && (f->js.nrefused == 0 ||
+				  !bsearch(&u, f->js.refused, f->js.nrefused,
+					   sizeof(*f->js.refused), imap_ulong_cmp)))
+			gone++;
+	}
+	for (i = 0; i < f->js.nrefused && from <= last; i++) {
+		unsigned long u = f->js.refused[i];
+		if (u >= from && u <= last) {
+			if (u > from)
+				mailimap_set_add_interval(set, (uint32_t)from, (uint32_t)(u - 1));
+			from = u + 1;
+		}
+	}
+	if (from <= last)
+		mailimap_set_add_interval(set, (uint32_t)from, (uint32_t)last);
+	if (clist_count(set->set_list) == 0) {
+		mailimap_set_free(set);
+		mailimap_flag_list_free(fl);
+		return 0;
+	}
 	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
 	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
 	r = mailimap_uid_store(imap, set, sf);
@@ -326,7 +460,7 @@ static int imap_expunge(mailimap *imap, uint32_t last, struct mra_stats *st, siz
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(imap, "EXPUNGE", r, err);
-	st->deleted += old;
+	st->deleted += gone;
 	return 0;
 }
 
@@ -350,6 +484,7 @@ static int imap_validity(struct mra *m, const struct mra_account *a, mailimap *i
 		qsort(f->seen, f->nseen, sizeof(char *), imap_strcmp);
 	}
 	f->js.uidvalidity = v;
+	mra_imap_state_free(&f->js);	/* UIDs of the old validity */
 	f->js.last = 0;
 	f->js.modseq = 0;
 	if (mra_imap_state_save(f->state, &f->js) < 0) {
@@ -407,22 +542,23 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		buf_printf(err, _("cannot write %s"), f.state);
 		goto out;
 	}
-	rc = 0;
-	for (i = old; i < n && rc == 0;) {
-		size_t j = i, bytes = 0;
-		while (j < n && j - i < IMAP_BATCH_MSGS &&
-		       (j == i || bytes + msgs[j].size <= IMAP_BATCH_BYTES))
-			bytes += msgs[j++].size;
-		rc = imap_fetch_batch(m, a, imap, &f, msgs + i, j - i, st, err);
-		i = j;
-	}
+	rc = imap_fetch_new(m, a, imap, &f, msgs + old, n - old, st, err);
 	if (rc == 0 && !a->keep && f.js.last > 0 && n > 0)
-		rc = imap_expunge(imap, (uint32_t)f.js.last, st, n, err);
+		rc = imap_expunge(imap, &f, msgs, n, st, err);
+	/* the Message-IDs serve a UIDVALIDITY change only: those of messages
+	 * still on the server, which are at most EXISTS and mostly the last
+	 * ones delivered (none once they are expunged) */
+	if (rc == 0 && n > old)
+		mra_ids_prune(f.ids, a->keep ? imap->imap_selection_info->sel_exists +
+			      IMAP_IDS_MARGIN : 0);
 	if (rc == 0 && a->sync_flags) {
 		char k1[32], *base;
 		snprintf(k1, sizeof(k1), "%lu", f.js.uidvalidity);
 		base = mra_id(a, folder, k1);
-		rc = mra_flags_sync(m, a, imap, base, (uint32_t)f.js.last, err);
+		/* RFC 7162 3.1.4: only what changed since the last sync, when the
+		 * server keeps mod-sequences and that sync was done */
+		rc = mra_flags_sync(m, a, imap, base, (uint32_t)f.js.last,
+				    modseq && f.js.modseq && f.js.modseq <= modseq ? f.js.modseq : 0, err);
 		free(base);
 	}
 	if (rc == 0 && modseq) {	/* the folder is done as it was at SELECT */
@@ -433,6 +569,7 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 		}
 	}
 out:
+	mra_imap_state_free(&f.js);
 	free(msgs);
 	free(f.state);
 	free(f.ids);

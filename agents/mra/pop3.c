@@ -138,61 +138,83 @@ static char **pop3_known(const char *state, carray *list, struct buf *err)
 	return keep;
 }
 
-/* pop3_got - deliver a retrieved message, journal it, then DELE unless
- * kept (dele false: the caller sends DELE later, after a pipelined window) */
-static int pop3_got(struct mra *m, const struct mra_account *a, mailpop3 *pop,
-		    struct mailpop3_msg_info *mi, const char *data, size_t len, bool dele,
-		    const char *state, struct mra_stats *st, struct buf *err)
-{
-	char *id = mra_id(a, "pop3", mi->msg_uidl);
-	int rc = mra_deliver(m, a, "POP3", id, data, len, err) == 0 ? 0 : -1;
+/* The journals of a POP3 fetch. */
+struct pop3_state {
+	char *path;		/* the UIDLs delivered */
+	char *refused_path;	/* the UIDLs poczta-mda refused for good */
+	char **refused;		/* those still on the server, sorted */
+};
 
-	free(id);
-	if (rc < 0)
+/* pop3_answer - poczta-mda's answer d for a message sent: journal it
+ * (delivered, or refused for good: reported once and kept on the server);
+ * 0, or -1 with err (d a temporary failure: err says why) */
+static int pop3_answer(struct mra *m, const struct mra_account *a,
+		       struct mailpop3_msg_info *mi, int d, struct buf *why, size_t len,
+		       struct pop3_state *ps, bool sync, struct mra_stats *st, struct buf *err)
+{
+	if (d == -1) {
+		buf_append(err, why->data ? why->data : "", why->len);
 		return -1;
+	}
+	if (d == -2) {
+		msg_warnx(_("account=%s uidl=%s: %s; the message is kept on the server and not "
+			    "fetched again"), a->name, mi->msg_uidl, buf_cstr(why));
+		if (mra_uidl_append(ps->refused_path, mi->msg_uidl, true) < 0) {
+			buf_printf(err, _("cannot write %s"), ps->refused_path);
+			return -1;
+		}
+		st->refused++;
+		return 0;
+	}
 	crash_point("mra-delivered");
-	if (mra_uidl_append(state, mi->msg_uidl) < 0) {
-		buf_printf(err, _("cannot write %s"), state);
+	if (mra_uidl_append(ps->path, mi->msg_uidl, sync) < 0) {
+		buf_printf(err, _("cannot write %s"), ps->path);
 		return -1;
 	}
 	crash_point("mra-journaled");
 	st->done++;
 	st->bytes += len;
 	mra_progress(m, a, st);
-	if (!a->keep && dele) {
+	return 0;
+}
+
+/* pop3_one - RETR, deliver, journal, DELE unless kept */
+static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
+		    struct mailpop3_msg_info *mi, struct pop3_state *ps, struct mra_stats *st,
+		    struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	char *data = NULL, *id;
+	size_t len = 0;
+	int rc, d;
+
+	if (mailpop3_retr(pop, mi->msg_index, &data, &len) != MAILPOP3_NO_ERROR)
+		return pop3_error(pop, "RETR", err);
+	id = mra_id(a, "pop3", mi->msg_uidl);
+	d = mra_deliver(m, a, "POP3", id, data, len, &why);
+	free(id);
+	mailpop3_retr_free(data);
+	rc = pop3_answer(m, a, mi, d, &why, len, ps, true, st, err);
+	buf_free(&why);
+	if (rc == 0 && d == 0 && !a->keep) {
 		if (mailpop3_dele(pop, mi->msg_index) != MAILPOP3_NO_ERROR)
 			return pop3_error(pop, "DELE", err);
 		st->deleted++;
 	}
-	return 0;
-}
-
-/* pop3_one - RETR, then as pop3_got */
-static int pop3_one(struct mra *m, const struct mra_account *a, mailpop3 *pop,
-		    struct mailpop3_msg_info *mi, const char *state, struct mra_stats *st,
-		    struct buf *err)
-{
-	char *data = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (mailpop3_retr(pop, mi->msg_index, &data, &len) != MAILPOP3_NO_ERROR)
-		return pop3_error(pop, "RETR", err);
-	rc = pop3_got(m, a, pop, mi, data, len, true, state, st, err);
-	mailpop3_retr_free(data);
 	return rc;
 }
 
 /* pop3_window - RFC 2449 6.6 PIPELINING: RETR for up to POP3_WINDOW
- * messages sent at once, the replies read in order, each message delivered
- * and journaled as it comes; DELE for them afterwards */
+ * messages sent at once, the replies read in order, each message sent on
+ * to poczta-mda as it comes (pipelined too, see lmtp.c); then the MDA's
+ * answers, journaled with one sync; DELE for those delivered afterwards */
 static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop,
-		       struct mailpop3_msg_info **w, size_t n, const char *state,
+		       struct mailpop3_msg_info **w, size_t n, struct pop3_state *ps,
 		       struct mra_stats *st, struct buf *err)
 {
 	struct buf cmds = BUF_INIT;
-	size_t i;
-	int rc = 0;
+	size_t lens[POP3_WINDOW], i, sent = 0;
+	int rc = 0, d[POP3_WINDOW];
 
 	for (i = 0; i < n; i++)
 		buf_printf(&cmds, "RETR %u\r\n", w[i]->msg_index);
@@ -202,22 +224,45 @@ static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop
 	buf_free(&cmds);
 	for (i = 0; i < n && rc == 0; i++) {
 		char *line = mailstream_read_line_remove_eol(pop->pop3_stream,
-							     pop->pop3_stream_buffer), *body;
+							     pop->pop3_stream_buffer), *body, *id;
 		if (line == NULL || strncmp(line, "+OK", 3) != 0) {
 			buf_printf(err, "RETR: %s", line ? line : _("connection lost"));
-			return -1;	/* the rest of the replies are not read: no QUIT */
+			rc = -1;	/* the rest of the replies are not read: no QUIT */
+			break;
 		}
 		/* dot-unstuffed up to the "." line (RFC 1939 3) */
 		body = mailstream_read_multiline(pop->pop3_stream, 0, pop->pop3_stream_buffer,
 						 pop->pop3_response_buffer, 0, NULL, NULL, NULL);
 		if (body == NULL) {
 			buf_printf(err, "RETR: %s", _("connection lost"));
-			return -1;
+			rc = -1;
+			break;
 		}
-		rc = pop3_got(m, a, pop, w[i], body, pop->pop3_response_buffer->len, false, state,
-			      st, err);
+		lens[i] = pop->pop3_response_buffer->len;
+		id = mra_id(a, "pop3", w[i]->msg_uidl);
+		rc = mra_deliver_send(m, a, "POP3", id, body, lens[i], err);
+		free(id);
+		sent++;
 	}
-	for (i = 0; i < n && !a->keep && rc == 0; i++) {
+	/* every answer due is read, whatever happened */
+	for (i = 0; i < sent; i++) {
+		struct buf why = BUF_INIT;
+		d[i] = mra_deliver_result(m, &why);
+		if (rc == 0)
+			rc = pop3_answer(m, a, w[i], d[i], &why, lens[i], ps, false, st, err);
+		else
+			d[i] = -1;
+		buf_free(&why);
+	}
+	if (sent > 0 && mra_uidl_sync(ps->path) < 0 && rc == 0) {
+		buf_printf(err, _("cannot write %s"), ps->path);
+		rc = -1;
+	}
+	/* RFC 1939 6: deleted only once the journal is durable; and only
+	 * those delivered (an error ends the session without QUIT anyway) */
+	for (i = 0; i < sent && !a->keep && rc == 0; i++) {
+		if (d[i] != 0)
+			continue;
 		if (mailpop3_dele(pop, w[i]->msg_index) != MAILPOP3_NO_ERROR)
 			return pop3_error(pop, "DELE", err);
 		st->deleted++;
@@ -225,9 +270,15 @@ static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop
 	return rc;
 }
 
-/* pop3_run - list, then fetch what the journal does not know */
+/* pop3_in - whether uidl is in the sorted list */
+static bool pop3_in(char **list, const char *uidl)
+{
+	return bsearch(&uidl, list, strlist_len(list), sizeof(char *), pop3_strcmp) != NULL;
+}
+
+/* pop3_run - list, then fetch what the journals do not know */
 static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
-		    const char *state, struct mra_stats *st, struct buf *err)
+		    struct pop3_state *ps, struct mra_stats *st, struct buf *err)
 {
 	struct mailpop3_msg_info *window[POP3_WINDOW];
 	carray *list = NULL;
@@ -247,27 +298,30 @@ static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 			return -1;
 		}
 	}
-	if ((known = pop3_known(state, list, err)) == NULL)
+	if ((known = pop3_known(ps->path, list, err)) == NULL)
 		return -1;
+	if ((ps->refused = pop3_known(ps->refused_path, list, err)) == NULL) {
+		strlist_free(known);
+		return -1;
+	}
 	for (i = 0; i < carray_count(list); i++) {
 		struct mailpop3_msg_info *mi = carray_get(list, i);
-		if (mi && !bsearch(&mi->msg_uidl, known, strlist_len(known), sizeof(char *),
-				   pop3_strcmp))
+		if (mi && !pop3_in(known, mi->msg_uidl) && !pop3_in(ps->refused, mi->msg_uidl))
 			st->total++, st->total_bytes += mi->msg_size;
 	}
 	pipelining = pop3_has_capa(pop, "PIPELINING");
 	for (i = 0; i < carray_count(list) && rc == 0; i++) {
 		struct mailpop3_msg_info *mi = carray_get(list, i);
-		if (mi == NULL)
-			continue;
-		if (!bsearch(&mi->msg_uidl, known, strlist_len(known), sizeof(char *), pop3_strcmp)) {
+		if (mi == NULL || pop3_in(ps->refused, mi->msg_uidl))
+			continue;	/* refused for good: left there */
+		if (!pop3_in(known, mi->msg_uidl)) {
 			if (!pipelining) {
-				rc = pop3_one(m, a, pop, mi, state, st, err);
+				rc = pop3_one(m, a, pop, mi, ps, st, err);
 				continue;
 			}
 			window[nw++] = mi;
 			if (nw == POP3_WINDOW) {
-				rc = pop3_window(m, a, pop, window, nw, state, st, err);
+				rc = pop3_window(m, a, pop, window, nw, ps, st, err);
 				nw = 0;
 			}
 		} else if (!a->keep) {	/* delivered before a crash came */
@@ -278,7 +332,7 @@ static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 		}
 	}
 	if (rc == 0 && nw > 0)
-		rc = pop3_window(m, a, pop, window, nw, state, st, err);
+		rc = pop3_window(m, a, pop, window, nw, ps, st, err);
 	strlist_free(known);
 	return rc;
 }
@@ -288,21 +342,24 @@ int mra_pop3_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
 {
 	struct mra_link l;
 	mailpop3 *pop = pop3_open(a, &l, err);
-	char *state;
+	struct pop3_state ps = { 0 };
 	int rc = -1;
 
 	if (pop == NULL) {
 		mra_link_close(&l);
 		return -1;
 	}
-	state = mra_state_path(m, a, "pop3", NULL);
+	ps.path = mra_state_path(m, a, "pop3", NULL);
+	ps.refused_path = mra_state_path(m, a, "refused", NULL);
 	m->link = &l;
-	if (state == NULL)
+	if (ps.path == NULL || ps.refused_path == NULL)
 		buf_printf(err, _("cannot make %s"), m->state_dir);
 	else
-		rc = pop3_run(m, a, pop, state, st, err);
+		rc = pop3_run(m, a, pop, &ps, st, err);
 	m->link = NULL;
-	free(state);
+	free(ps.path);
+	free(ps.refused_path);
+	strlist_free(ps.refused);
 	crash_point("mra-before-quit");
 	/* RFC 1939 6: DELE takes effect at QUIT only; on an error the
 	 * session ends without it and nothing is deleted */

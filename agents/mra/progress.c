@@ -27,10 +27,16 @@ void mra_summary(struct mra *m, const struct mra_account *a, const struct mra_st
 	}
 	if (!m->quiet) {
 		/* L10N: account, messages, KiB, messages deleted on the server */
-		printf(_("%s: %lu messages (%llu KiB) fetched, %lu deleted on the server\n"),
-		       a->name, st->done, st->bytes / 1024, st->deleted);
+		if (st->refused == 0)
+			printf(_("%s: %lu messages (%llu KiB) fetched, %lu deleted on the server\n"),
+			       a->name, st->done, st->bytes / 1024, st->deleted);
+		else
+			/* L10N: the same, and the messages poczta-mda refused */
+			printf(_("%s: %lu messages (%llu KiB) fetched, %lu deleted on the server, "
+				 "%lu refused by poczta-mda and kept there\n"), a->name, st->done,
+			       st->bytes / 1024, st->deleted, st->refused);
 		fflush(stdout);
 	}
-	msg_debug("account=%s fetched=%lu bytes=%llu deleted=%lu", a->name, st->done, st->bytes,
-		  st->deleted);
+	msg_debug("account=%s fetched=%lu bytes=%llu deleted=%lu refused=%lu", a->name, st->done,
+		  st->bytes, st->deleted, st->refused);
 }

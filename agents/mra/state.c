@@ -45,8 +45,9 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 	return buf_detach(&b);
 }
 
-/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M"; the
- * last of each counts.  A fetch appends "last U" after each message (one
+/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M", the
+ * last of each counting, and "refused U" for each message poczta-mda
+ * refused for good (5xx): it stays on the server and is not fetched again.  A fetch appends "last U" after each message (one
  * fdatasync), and the file is rewritten whole (atomic_write_file) when a
  * folder is done.  A line cut by a crash has no newline and is ignored. */
 int mra_imap_state_load(const char *path, struct mra_imap_state *st)
@@ -64,6 +65,11 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 			st->last = strtoul(p + 5, NULL, 10);
 		else if (strncmp(p, "modseq ", 7) == 0)
 			st->modseq = strtoull(p + 7, NULL, 10);
+		else if (strncmp(p, "refused ", 8) == 0) {
+			st->refused = xreallocarray(st->refused, st->nrefused + 1,
+						    sizeof(*st->refused));
+			st->refused[st->nrefused++] = strtoul(p + 8, NULL, 10);
+		}
 	}
 	free(s);
 	return 0;
@@ -71,24 +77,49 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 
 int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
 {
-	char text[120];
-	int n = snprintf(text, sizeof(text), "uidvalidity %lu\nlast %lu\nmodseq %llu\n",
-			 st->uidvalidity, st->last, st->modseq);
+	struct buf b = BUF_INIT;
+	size_t i;
+	int rc;
 
-	return atomic_write_file(path, text, (size_t)n, 0600);
+	buf_printf(&b, "uidvalidity %lu\nlast %lu\nmodseq %llu\n", st->uidvalidity, st->last,
+		   st->modseq);
+	for (i = 0; i < st->nrefused; i++)
+		buf_printf(&b, "refused %lu\n", st->refused[i]);
+	rc = atomic_write_file(path, b.data, b.len, 0600);
+	buf_free(&b);
+	return rc;
 }
 
-int mra_imap_state_append(const char *path, unsigned long last)
+void mra_imap_state_free(struct mra_imap_state *st)
+{
+	x_free(&st->refused);
+	st->nrefused = 0;
+}
+
+/* state_line - append one journal line (made by mra_imap_state_save) */
+static int state_line(const char *path, const char *key, unsigned long v)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), rc;
-	char line[32];
-	int n = snprintf(line, sizeof(line), "last %lu\n", last);
+	char line[40];
+	int n = snprintf(line, sizeof(line), "%s %lu\n", key, v);
 
 	if (fd < 0)
 		return -1;	/* made by mra_imap_state_save at the start */
 	rc = write_all(fd, line, (size_t)n);
 	close(fd);
 	return rc;
+}
+
+int mra_imap_state_append(const char *path, unsigned long last)
+{
+	return state_line(path, "last", last);
+}
+
+int mra_imap_state_refuse(const char *path, struct mra_imap_state *st, unsigned long uid)
+{
+	st->refused = xreallocarray(st->refused, st->nrefused + 1, sizeof(*st->refused));
+	st->refused[st->nrefused++] = uid;
+	return state_line(path, "refused", uid);
 }
 
 int mra_imap_state_sync(const char *path)
@@ -118,7 +149,7 @@ char **mra_uidl_load(const char *path)
 	return list;
 }
 
-int mra_uidl_append(const char *path, const char *uidl)
+int mra_uidl_append(const char *path, const char *uidl, bool sync)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), rc;
 	char *line;
@@ -128,11 +159,16 @@ int mra_uidl_append(const char *path, const char *uidl)
 	line = xasprintf("%s\n", uidl);
 	rc = write_all(fd, line, strlen(line));
 	crash_point("mra-journal-written");
-	if (rc == 0)
+	if (rc == 0 && sync)
 		rc = fsync(fd);
 	free(line);
 	close(fd);
 	return rc;
+}
+
+int mra_uidl_sync(const char *path)
+{
+	return mra_imap_state_sync(path);
 }
 
 int mra_uidl_rewrite(const char *path, char *const *uidls)
@@ -166,6 +202,17 @@ void mra_ids_append(const char *path, const char *message_id)
 		msg_warn("write %s", path);
 	free(line);
 	close(fd);
+}
+
+void mra_ids_prune(const char *path, size_t keep_last)
+{
+	char **ids = mra_uidl_load(path);
+	size_t n = strlist_len(ids);
+
+	/* rewritten only once it has grown to twice the bound, not each time */
+	if (n > 2 * keep_last && mra_uidl_rewrite(path, ids + (n - keep_last)) < 0)
+		msg_warn("write %s", path);
+	strlist_free(ids);
 }
 
 /* mra_lock - the account's lock (DATA_DIR/mra/NAME/lock, flock): one

@@ -46,5 +46,34 @@ for acct in imap imapkeep pop; do
 		fi
 	done
 done
+# several UID FETCH batches (200 each), the answers of one read while the
+# next is with the MDA: a crash in the second or third batch
+reset_many () {
+	rm -rf "$T/Maildir" "$T/data/mra" "$REMOTE"/new/* "$REMOTE"/cur/*
+	many_round=$(( ${many_round:-0} + 1 ))
+	python3 - "$REMOTE/new" 450 $many_round <<'PY'
+import sys
+d, n, r = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    with open(f"{d}/1700000000.Mmany{r}x{i}P1.test", "w") as f:
+        f.write(f"From: s@example.org\nSubject: many {i}\nMessage-ID: <many{r}x{i}@example.org>\n\n{i}\n")
+PY
+	chown -R dovecot:dovecot "$REMOTE"
+	sleep 1	# Dovecot notices new/ by its mtime, in whole seconds
+}
+for p in mra-journaled:250 mra-delivered:401; do
+	reset_many
+	POCZTA_CRASH_AT=$p "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imap >/dev/null 2>&1
+	crashed=$?
+	"$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imap >"$T/out" 2>&1
+	rc=$?
+	got=$(local_count) dups=$(local_dups) left=$(remote_count)
+	if [ $rc = 0 ] && [ "$got" = 450 ] && [ -z "$dups" ] && [ "$left" = 0 ]; then
+		ok "450 messages, crash at $p (status $crashed), then a fetch: each message once"
+	else
+		not_ok "450 messages, crash at $p: rc=$rc local=$got dups=[$(echo $dups | head -c 200)] remote=$left"
+		sed 's/^/# /' "$T/out"
+	fi
+done
 dovecot_stop
 done_testing

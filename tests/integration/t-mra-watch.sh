@@ -27,7 +27,7 @@ wpid=$!
 PIDS_TO_KILL="$PIDS_TO_KILL $wpid"
 check "watch fetches what is there at once" wait_local 2 30
 remote_add 1
-check "a new message arrives within seconds (IDLE)" wait_local 3 20
+check "a new message arrives within seconds (IDLE)" wait_local 3 60
 check_eq "only the account with watch = yes is watched" "" \
 	"$(ls "$T/data/mra" | grep -v '^w$')"
 check_eq "no reconnection while the server was up (IDLE, not polling)" 0 \

@@ -107,6 +107,8 @@ mra_account del imap "$IMAPS_PORT" implicit "ca=$T/cert.pem" keep=no
 mra fetch del >/dev/null 2>&1
 check_eq "imap keep = no: fetched" 3 "$(local_count)"
 check_eq "imap keep = no: expunged on the server" 0 "$(remote_count)"
+check_eq "imap keep = no: no Message-IDs kept for what is gone from the server" 0 \
+	"$(cat "$T/data/mra/del/ids.INBOX" 2>/dev/null | wc -l)"
 remote_add 2
 mra fetch work >/dev/null 2>&1
 old=$(sed -n 's/^uidvalidity //p' "$T/data/mra/work/imap.INBOX")

@@ -80,12 +80,32 @@ static void test_dotstuff(void **state)
 	buf_free(&b);
 }
 
+/* the BDAT form: the same line ends, the dots left alone, no "." line */
+static void test_crlf(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	mra_msg_crlf(&b, ".a\n..b\r\nc\n.\n", 12);
+	assert_int_equal(b.len, 15);
+	assert_memory_equal(b.data, ".a\r\n..b\r\nc\r\n.\r\n", 15);
+	buf_reset(&b);
+	mra_msg_crlf(&b, "bare\rcr\nend", 11);
+	assert_int_equal(b.len, 15);
+	assert_memory_equal(b.data, "bare\r\ncr\r\nend\r\n", 15);
+	buf_reset(&b);
+	mra_msg_crlf(&b, "", 0);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_return_path),
 		cmocka_unit_test(test_message_id),
 		cmocka_unit_test(test_dotstuff),
+		cmocka_unit_test(test_crlf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

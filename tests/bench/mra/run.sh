@@ -1,14 +1,21 @@
 #!/bin/sh
 # tests/bench/mra/run.sh [COUNT] - fetch COUNT messages (default 2000) from a
-# private Dovecot on loopback (IMAPS, and POP3S for poczta-mra) into an
-# empty Maildir: poczta-mra beside mbsync, fetchmail and getmail6 in the
-# same run, seconds and ratios.  Not a test: no thresholds.
+# private Dovecot on loopback (IMAPS and POP3S) into an empty Maildir:
+# poczta-mra beside mbsync, fetchmail and getmail6 in the same run, seconds
+# and ratios.  Not a test: no thresholds.
+#   ROUNDS=N     run every program N times, alternating (default 1); the
+#                median of its runs is reported
+#   PROGRAMS=... the programs to run (default: all of them), among
+#                poczta-mra-imap poczta-mra-pop3 mbsync fetchmail-imap
+#                fetchmail-pop3 getmail6-imap getmail6-pop3
 # Needs: apt-get install dovecot-imapd dovecot-pop3d isync fetchmail getmail6.
 # fetchmail delivers through poczta-mda (its mda option), as poczta-mra
 # does; mbsync and getmail6 write the Maildir themselves.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 N=${1:-2000}
+ROUNDS=${ROUNDS:-1}
+PROGRAMS=${PROGRAMS:-poczta-mra-imap poczta-mra-pop3 mbsync fetchmail-imap fetchmail-pop3 getmail6-imap getmail6-pop3}
 POCZTA_TOP=$top
 . "$top/tests/lib.sh"
 . "$top/tests/integration/t-mra-lib/dovecot.sh"
@@ -33,27 +40,11 @@ for i in range(n):
                 f"Message-ID: <{i}@bench.example>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n\n{body}\n")
 PY
 chown -R dovecot:dovecot "$REMOTE"
-echo "messages: $N of about $(( $(cat "$REMOTE"/cur/* | wc -c) / N / 1024 )) KB, from Dovecot on 127.0.0.1"
-
-# timed NAME COUNT-DIR COMMAND...: seconds for COMMAND, and the messages it left
-timed () {
-	name=$1 dir=$2; shift 2
-	t0=$(date +%s.%N)
-	"$@" >"$T/$name.out" 2>&1
-	rc=$?
-	t1=$(date +%s.%N)
-	got=$(find "$dir" -type f -path '*/new/*' -o -type f -path '*/cur/*' 2>/dev/null | wc -l)
-	secs=$(echo "$t1 - $t0" | bc)
-	[ $rc = 0 ] || { echo "# $name failed ($rc):"; tail -3 "$T/$name.out" | sed 's/^/#   /'; }
-	echo "$name $secs $got" >>"$T/results"
-}
-
-timed poczta-mra-imap "$T/Maildir" "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imap
-rm -rf "$T/Maildir"
-timed poczta-mra-pop3 "$T/Maildir" "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch pop
+echo "messages: $N of about $(( $(cat "$REMOTE"/cur/* | wc -c) / N / 1024 )) KB, from Dovecot on 127.0.0.1;" \
+	"$ROUNDS round(s); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 export HOME=$T/home
-mkdir -p "$HOME" "$T/mbsync"
+mkdir -p "$HOME/.getmail"
 cat >"$HOME/.mbsyncrc" <<RC
 IMAPAccount bench
 Host localhost
@@ -76,30 +67,28 @@ Near :local:
 Patterns INBOX
 Sync Pull
 Create Near
+SyncState *
 RC
-timed mbsync "$T/mbsync" mbsync -q bench
-
-rm -rf "$T/Maildir"
-cat >"$HOME/.fetchmailrc" <<RC
+for proto in imap pop3; do
+	port=$IMAPS_PORT; [ $proto = pop3 ] && port=$POP3S_PORT
+	P=$(echo $proto | tr a-z A-Z)
+	cat >"$HOME/.fetchmailrc-$proto" <<RC
 set no bouncemail
-poll 127.0.0.1 service $IMAPS_PORT protocol IMAP
+poll 127.0.0.1 service $port protocol $P
 	user "me" password "pw" ssl sslcertck sslcertfile "$T/cert.pem" sslcommonname "localhost"
 	fetchall keep mda "$BIN/poczta-mda -c $T/poczta.conf"
 RC
-chmod 600 "$HOME/.fetchmailrc"
-timed fetchmail "$T/Maildir" fetchmail -s -f "$HOME/.fetchmailrc"
-
-mkdir -p "$T/getmail/new" "$T/getmail/cur" "$T/getmail/tmp" "$HOME/.getmail"
-chown -R nobody "$T/getmail"	# getmail6 will not write a Maildir as root
-cat >"$HOME/.getmail/getmailrc" <<RC
+	chmod 600 "$HOME/.fetchmailrc-$proto"
+	R=SimpleIMAPSSLRetriever; [ $proto = pop3 ] && R=SimplePOP3SSLRetriever
+	cat >"$HOME/.getmail/getmailrc-$proto" <<RC
 [retriever]
-type = SimpleIMAPSSLRetriever
+type = $R
 server = 127.0.0.1
-port = $IMAPS_PORT
+port = $port
 username = me
 password = pw
 ca_certs = $T/cert.pem
-mailboxes = ("INBOX",)
+$([ $proto = imap ] && echo 'mailboxes = ("INBOX",)')
 [destination]
 type = Maildir
 path = $T/getmail/
@@ -109,8 +98,50 @@ read_all = true
 delete = false
 verbose = 0
 RC
-timed getmail6 "$T/getmail" getmail --getmaildir "$HOME/.getmail" -q
+done
 
-printf '%-18s %10s %8s %s\n' program seconds messages "seconds / poczta-mra-imap's"
-awk 'NR == 1 { base = $2 } { printf "%-18s %10.2f %8d %8.2f\n", $1, $2, $3, $2 / base }' "$T/results"
+# timed NAME COUNT-DIR COMMAND...: seconds for COMMAND, and the messages it left
+timed () {
+	name=$1 dir=$2; shift 2
+	t0=$(date +%s.%N)
+	"$@" >"$T/$name.out" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	got=$(find "$dir" -type f -path '*/new/*' -o -type f -path '*/cur/*' 2>/dev/null | wc -l)
+	secs=$(echo "$t1 - $t0" | bc)
+	[ $rc = 0 ] || { echo "# $name failed ($rc):"; tail -3 "$T/$name.out" | sed 's/^/#   /'; }
+	echo "$name $secs $got" >>"$T/results"
+}
+
+# run NAME - one run of one program, from an empty Maildir and no state
+run () {
+	rm -rf "$T/Maildir" "$T/data/mra" "$T/mbsync" "$T/getmail"
+	case $1 in
+	poczta-mra-imap) timed $1 "$T/Maildir" "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imap ;;
+	poczta-mra-pop3) timed $1 "$T/Maildir" "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch pop ;;
+	mbsync) mkdir -p "$T/mbsync"; timed $1 "$T/mbsync" mbsync -q bench ;;
+	fetchmail-*) timed $1 "$T/Maildir" fetchmail -s -f "$HOME/.fetchmailrc-${1#*-}" ;;
+	getmail6-*)
+		mkdir -p "$T/getmail/new" "$T/getmail/cur" "$T/getmail/tmp"
+		chown -R nobody "$T/getmail"	# getmail6 will not write a Maildir as root
+		timed $1 "$T/getmail" getmail --getmaildir "$HOME/.getmail" \
+			--rcfile "getmailrc-${1#*-}" -q ;;
+	esac
+}
+
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	for p in $PROGRAMS; do run $p; done
+	r=$((r + 1))
+done
+
+printf '%-18s %10s %8s %s\n' program seconds messages "seconds / poczta-mra-imap's (median of $ROUNDS)"
+for p in $PROGRAMS; do
+	grep "^$p " "$T/results" | sort -k2 -n | awk -v r="$ROUNDS" '
+		{ s[NR] = $2; m[NR] = $3 } END { i = int((NR + 1) / 2); print $1, s[i], m[i], s[1], s[NR] }'
+done >"$T/medians"
+base=$(awk '$1 == "poczta-mra-imap" { print $2 }' "$T/medians")
+awk -v base="${base:-0}" '{ printf "%-18s %10.2f %8d %8s   (runs %.2f .. %.2f)\n", $1, $2, $3,
+	(base > 0 ? sprintf("%.2f", $2 / base) : "-"), $4, $5 }' "$T/medians"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 dovecot_stop
