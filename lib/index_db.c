@@ -134,6 +134,73 @@ static void index_add_tags(notmuch_message_t *m, const char *tags, bool is_new)
 	free(copy);
 }
 
+/* index_forget_stale - drop the names of m that are no longer there: a
+ * reader renamed the file (new/ to cur/, other flags) behind the index's
+ * back, as notmuch new would find; the flags of the names left then give
+ * the tags (index_add_tags); whether any was dropped */
+static bool index_forget_stale(notmuch_database_t *db, notmuch_message_t *m)
+{
+	notmuch_filenames_t *fs;
+	char **gone = NULL;
+	size_t n = 0, i;
+
+	for (fs = notmuch_message_get_filenames(m); notmuch_filenames_valid(fs);
+	     notmuch_filenames_move_to_next(fs)) {
+		const char *f = notmuch_filenames_get(fs);
+		if (access(f, F_OK) < 0 && errno == ENOENT) {
+			gone = xreallocarray(gone, n + 1, sizeof(*gone));
+			gone[n++] = xstrdup(f);
+		}
+	}
+	notmuch_filenames_destroy(fs);
+	for (i = 0; i < n; i++) {
+		notmuch_database_remove_message(db, gone[i]);
+		free(gone[i]);
+	}
+	free(gone);
+	return n > 0;
+}
+
+/* index_find_gone - the indexed message a removed file was, under any of
+ * the names its Maildir base may have had in the index: the same name,
+ * new/BASE, or cur/BASE:2, with any set of the standard flags (the index
+ * may have been drained before the last rename) */
+static notmuch_message_t *index_find_gone(notmuch_database_t *db, const char *path)
+{
+	static const char flags[] = "DFPRST";
+	const char *slash = strrchr(path, '/'), *colon;
+	notmuch_message_t *m = NULL;
+	char *folder, *base, *p;
+	unsigned set, bit;
+
+	if (notmuch_database_find_message_by_filename(db, path, &m) == NOTMUCH_STATUS_SUCCESS && m)
+		return m;
+	if (slash == NULL || slash - path < 4 || slash[-4] != '/')
+		return NULL;
+	folder = xstrndup(path, (size_t)(slash - 4 - path));
+	colon = strstr(slash + 1, ":2,");
+	base = colon ? xstrndup(slash + 1, (size_t)(colon - slash - 1)) : xstrdup(slash + 1);
+	p = xasprintf("%s/new/%s", folder, base);
+	if (notmuch_database_find_message_by_filename(db, p, &m) != NOTMUCH_STATUS_SUCCESS)
+		m = NULL;
+	free(p);
+	for (set = 0; m == NULL && set < 64; set++) {
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "%s/cur/%s:2,", folder, base);
+		for (bit = 0; bit < 6; bit++)
+			if (set & (1u << bit))
+				buf_putc(&b, flags[bit]);
+		if (notmuch_database_find_message_by_filename(db, buf_cstr(&b), &m) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			m = NULL;
+		buf_free(&b);
+	}
+	free(folder);
+	free(base);
+	return m;
+}
+
 /* index_file - index one file; 1 if indexed, 0 if gone, -1 on error */
 static int index_file(notmuch_database_t *db, const char *path, const char *tags)
 {
@@ -141,9 +208,26 @@ static int index_file(notmuch_database_t *db, const char *path, const char *tags
 	notmuch_status_t s;
 	char *now = index_file_now(path);
 
-	if (now == NULL)
-		return 0;	/* deleted before it was indexed */
+	if (now == NULL) {
+		/* gone (expunged, moved to another folder): the index forgets
+		 * its names here; the message stays while another file has it */
+		if ((m = index_find_gone(db, path)) != NULL) {
+			index_forget_stale(db, m);
+			notmuch_message_destroy(m);
+		}
+		return 0;
+	}
 	s = notmuch_database_index_file(db, now, NULL, &m);
+	if (s == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID && index_forget_stale(db, m)) {
+		/* the message object still lists the names just dropped */
+		notmuch_message_destroy(m);
+		m = NULL;
+		if (notmuch_database_find_message_by_filename(db, now, &m) != NOTMUCH_STATUS_SUCCESS ||
+		    m == NULL) {
+			free(now);
+			return -1;
+		}
+	}
 	free(now);
 	if (s != NOTMUCH_STATUS_SUCCESS && s != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
 		return s == NOTMUCH_STATUS_FILE_NOT_EMAIL ? 0 : -1;

@@ -171,6 +171,21 @@ static int mstore_file_cmp(const void *a, const void *b)
 	return strcmp(((const struct mstore_file *)a)->base, ((const struct mstore_file *)b)->base);
 }
 
+static void (*mstore_notify_fn)(const char *path, void *ctx);
+static void *mstore_notify_ctx;
+
+void mstore_set_notify(void (*fn)(const char *path, void *ctx), void *ctx)
+{
+	mstore_notify_fn = fn;
+	mstore_notify_ctx = ctx;
+}
+
+void mstore_notify(const char *path)
+{
+	if (mstore_notify_fn)
+		mstore_notify_fn(path, mstore_notify_ctx);
+}
+
 /* mstore_scan_dir - append the messages of FOLDER/sub to *f; with
  * move_new, a file in new/ is renamed into cur/ first (it is then
  * \Recent for this session, RFC 3501 2.3.2) */
@@ -199,6 +214,7 @@ static int mstore_scan_dir(const char *dir, const char *sub, bool move_new,
 			char *from = xasprintf("%s/new/%s", dir, name);
 			char *to = xasprintf("%s/cur/%s%s", dir, name, info ? "" : ":2,");
 			if (rename(from, to) == 0) {
+				mstore_notify(to);
 				free(file);
 				file = xasprintf("cur/%s%s", name, info ? "" : ":2,");
 				moved = true;
@@ -583,6 +599,8 @@ int mstore_set_flags(struct mstore_box *b, size_t i, unsigned flags, uint32_t kw
 		free(from), free(to), free(file);
 		return -1;
 	}
+	if (strcmp(from, to) != 0)
+		mstore_notify(to);
 	if (!m->file_borrowed)
 		free(m->file);
 	m->file = file;

@@ -201,4 +201,14 @@ int mstore_rename(const char *root, const char *from, const char *to, struct buf
 char **mstore_subscriptions(const char *root);
 int mstore_subscribe(const char *root, const char *name, bool on, struct buf *err);
 
+/* mstore_set_notify - have fn called with the full path of every message
+ * file the store creates (APPEND, COPY), renames (with its new name: new/
+ * to cur/, flags) or removes (with its old name: EXPUNGE), so the caller
+ * can note it for the notmuch indexer, which would otherwise keep stale
+ * file names and flags (lib/index.h).  One hook per process. */
+void mstore_set_notify(void (*fn)(const char *path, void *ctx), void *ctx);
+/* mstore_notify - tell the hook about path (for a file changed outside
+ * mstore's own functions: POP3's DELE) */
+void mstore_notify(const char *path);
+
 #endif

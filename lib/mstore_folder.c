@@ -188,6 +188,9 @@ static int mstore_move_all(const char *src, const char *dst, const char *sub, st
 		if (rename(a, b) < 0 && errno != ENOENT) {	/* ENOENT: expunged meanwhile */
 			buf_printf(err, "cannot move %s: %s", de->d_name, strerror(errno));
 			rc = -1;
+		} else {
+			mstore_notify(a);	/* gone from here: the index forgets it */
+			mstore_notify(b);
 		}
 		free(a);
 		free(b);
@@ -402,6 +405,7 @@ int mstore_append(const char *root, const char *name, const char *data, size_t l
 	if (rc < 0) {
 		buf_puts(err, d.text);
 	} else {
+		mstore_notify(final);
 		base = mstore_base_of(final);
 		rc = mstore_uids_of(dir, &base, 1, uidvalidity, uid, err);
 		free(base);
@@ -443,6 +447,8 @@ static char *mstore_copy_one(struct mstore_box *b, const struct mstore_msg *m, c
 		}
 		free(data);
 	}
+	if (base)
+		mstore_notify(dst);
 	free(u);
 	free(src);
 	free(dst);
@@ -503,8 +509,10 @@ int mstore_expunge(struct mstore_box *b, const uint32_t *uids, size_t nuids,
 		if (!want)
 			continue;
 		p = xasprintf("%s/%s", b->path, b->msgs[i].file);
-		if (unlink(p) == 0 || errno == ENOENT)
+		if (unlink(p) == 0 || errno == ENOENT) {
+			mstore_notify(p);
 			gone++;
+		}
 		free(p);
 	}
 	if (gone) {

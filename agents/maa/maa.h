@@ -19,6 +19,9 @@ struct maa {
 	int max_connections;
 	struct authcache *authcache;	/* shared by the sessions (lib/authcache.h) */
 	char *index_spool;		/* DATA_DIR/index: poczta-mda's notes */
+	char *indexer;			/* poczta-index, or NULL: [mda] index is off */
+	int index_ms;			/* [mda] index_interval_ms */
+	char *index_root;		/* the logged-in user's Maildir, for the notes */
 };
 
 /* A listener: which protocol, and whether TLS starts at once (RFC 8314). */

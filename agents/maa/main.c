@@ -23,9 +23,12 @@
 #include "conf.h"
 #include "config.h"
 #include "i18n.h"
+#include "index.h"
 #include "maa.h"
 #include "maildir.h"
 #include "msg.h"
+#include "mstore.h"
+#include "progpath.h"
 #include "net.h"
 #include "server.h"
 #include "settings.h"
@@ -46,6 +49,19 @@ static _Noreturn void usage(int status)
 {
 	fprintf(status ? stderr : stdout, "%s", _("usage: poczta-maa [-c FILE] [--trace] serve\n"));
 	exit(status);
+}
+
+/* maa_index_note - a file the session created, renamed or removed: a note
+ * for poczta-index, so that the client's notmuch view follows what IMAP and
+ * POP3 clients do (flags as tags, expunged mail gone); as poczta-mda does
+ * after a delivery.  A lost note only leaves the index stale until
+ * poczta-ctl reindex. */
+static void maa_index_note(const char *path, void *ctx)
+{
+	struct maa *m = ctx;
+
+	if (index_enqueue(m->index_spool, m->index_root, path, NULL) == 0)
+		index_kick(m->index_spool, m->index_ms, m->indexer);
 }
 
 int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass, char **root)
@@ -81,6 +97,11 @@ int maa_auth(struct maa *m, const char *peer, const char *user, const char *pass
 		return -2;
 	}
 	msg_info("peer=%s login user=%s%s", peer, user, cached ? " (cached)" : "");
+	if (m->indexer) {	/* one user per session process */
+		free(m->index_root);
+		m->index_root = xstrdup(*root);
+		mstore_set_notify(maa_index_note, m);
+	}
 	users_free(u);
 	buf_free(&err);
 	return 0;
@@ -116,6 +137,9 @@ static void maa_setup(struct maa *m, const struct conf *c)
 		m->index_spool = xasprintf("%s/index", data);
 		free(data);
 	}
+	if (conf_get_bool(c, "mda", NULL, "index"))
+		m->indexer = progpath_find("poczta-index");
+	m->index_ms = (int)conf_get_int(c, "mda", NULL, "index_interval_ms");
 	m->clear_auth = conf_get_bool(c, "maa", NULL, "allow_clear_auth");
 	m->timeout_ms = (int)conf_get_duration(c, "maa", NULL, "timeout") * 1000;
 	m->max_literal = conf_get_size(c, "maa", NULL, "max_message_size");
@@ -250,6 +274,8 @@ int main(int argc, char **argv)
 	free(m.hostname);
 	free(m.users_file);
 	free(m.index_spool);
+	free(m.indexer);
+	free(m.index_root);
 	conf_free(c);
 	return rc;
 }

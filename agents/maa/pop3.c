@@ -115,7 +115,8 @@ static int pop3_update(void *ctx, const size_t *del, size_t ndel)
 		if (unlink(p) < 0 && errno != ENOENT) {
 			msg_warn("pop3 delete %s", p);
 			rc = -1;
-		}
+		} else
+			mstore_notify(p);
 		free(p);
 	}
 	for (i = 0; i < 2; i++) {	/* nothing is said done before it is on disk */
