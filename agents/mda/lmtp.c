@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -235,6 +236,11 @@ static void lmtp_service(int fd, void *ctx)
 	lmtp_serve(m, fd, fd);
 	msg_info("disconnect from=%s", peer);
 	free(peer);
+	/* _exit, not exit: exit()'s cleanup would write to, and so copy, the
+	 * listener's pages this process shares */
+	close(fd);
+	fflush(NULL);
+	_exit(0);
 }
 
 /* lmtp_tick - the listener's housekeeping: index what was delivered */
