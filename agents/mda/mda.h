@@ -66,6 +66,7 @@ struct mda_stage {
 	struct dsn error;	/* a write error while staging */
 	bool failed;
 	const char *data;	/* mmap of the whole message, after stage_finish */
+	char *spill_dir;	/* while fd is in memory: where it goes when it grows */
 };
 
 /* rcpt.c */

@@ -38,4 +38,20 @@ check_eq "killed at the first group sync: all three were in that batch" 3 \
 	"$(ls "$T/sb/mail/alice/new" | wc -l)"
 check_eq "and nothing was answered before the sync" 0 "$(grep -c '^250' "$T/out")"
 
+# A message larger than what is staged in memory (1 MB) moves on into a
+# scratch file while it arrives, and arrives whole.
+rm -f "$T"/sb/mail/alice/new/*
+python3 - >"$T/big" <<'PY'
+import sys
+body = b"".join(b"line %07d of a big message, stored whole\r\n" % i for i in range(60000))
+sys.stdout.buffer.write(b"LHLO big.example\r\nMAIL FROM:<s@example.org>\r\n"
+                        b"RCPT TO:<alice@poczta.test>\r\nDATA\r\nSubject: big\r\n\r\n" +
+                        body + b".\r\nQUIT\r\n")
+PY
+prog poczta-mda -c "$CONF" --lmtp <"$T/big" >"$T/out" 2>"$T/err"
+f=$(ls "$T"/sb/mail/alice/new/* 2>/dev/null | head -n 1)
+check "a 2.6 MB message is delivered" test -n "$f"
+check_eq "with all its 60000 lines, in order" "60000 line 0059999 of a big message, stored whole" \
+	"$(grep -c '^line ' "$f" 2>/dev/null) $(tail -n 1 "$f" 2>/dev/null)"
+
 done_testing
