@@ -45,4 +45,26 @@ check "fewer session processes than sessions ($procs for $sessions): they are re
 lmtp=$(grep 'poczta-mda\[.*connect from=' "$LOG" | grep -vc disconnect)
 check "fewer LMTP connections than messages ($lmtp for $N): workers keep theirs" \
 	test "$lmtp" -lt $((N / 2))
+
+# The MDA's side of a kept connection goes away (its session processes are
+# killed just after a delivery, inside the worker's 2 s): the next message
+# is still delivered at once, on a new connection, not deferred for a retry.
+send_one () {
+	python3 - "$PORT" "$1" <<'PY'
+import smtplib, sys
+c = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=60)
+c.sendmail("s@example.org", ["alice@poczta.test"], "Subject: %s\r\n\r\nbody\r\n" % sys.argv[2])
+c.quit()
+PY
+}
+mda=$(cat "$T/sb/data/run/mda.pid")
+send_one "before the cut"
+i=0
+while [ "$(ls "$A/new" | wc -l)" -lt $((N + 1)) ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+for p in $(pgrep -P "$mda"); do kill "$p"; done
+send_one "after the cut"
+i=0
+while [ "$(ls "$A/new" | wc -l)" -lt $((N + 2)) ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+check "a message after the MDA closed the kept connection arrives within 20 s" \
+	grep -q '^Subject: after the cut' $(ls "$A"/new/*)
 done_testing
