@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "keys.h"
+#include "outbox.h"
 
 /* What the screen paints, each with its own colour pair (pair = element + 1). */
 enum cfg_color {
@@ -36,6 +37,7 @@ struct client_config {
 	struct keys keys;
 	struct cfg_search *searches;
 	size_t nsearches;
+	struct outbox_config outbox;	/* outbox_conf.c */
 };
 
 /* cfg_load - the client's settings from c; false with every problem in
