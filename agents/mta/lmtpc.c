@@ -207,6 +207,10 @@ static int lmtpc_session(struct lmtpc *l, const char *id, const char *sender,
 
 	dsn_ok(&d, "not yet");
 	l->dirty = true;
+	/* a kept connection the server closed meanwhile fails a send or the
+	 * first reply: then nothing was delivered, and a new one is tried */
+	if (l->used)
+		rc = 1;
 	/* name the delivery only to a server that knows the parameter (ours) */
 	if ((rset && lmtpc_send(l, "RSET\r\n") < 0) ||
 	    lmtpc_send(l, "MAIL FROM:<%s>%s%s%s\r\n", sender,
@@ -219,10 +223,9 @@ static int lmtpc_session(struct lmtpc *l, const char *id, const char *sender,
 	if (lmtpc_send(l, "DATA\r\n") < 0)
 		goto fail;
 	code = lmtpc_reply(l, &d);
-	if (code < 0 && l->used && l->in.len == 0) {
-		rc = 1;		/* the kept connection had been closed */
-		goto fail;
-	}
+	if (code < 0 && l->in.len == 0)
+		goto fail;	/* closed before the first reply: rc as set above */
+	rc = -1;
 	if (code != 250 || (rset && lmtpc_reply(l, &d) != 250))	/* RSET's, then MAIL's */
 		goto fail;
 	for (i = 0; i < n; i++) {
