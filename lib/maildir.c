@@ -356,11 +356,14 @@ int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 		dsn_set(d, DSN_TEMPFAIL, "4.3.0", "no unique name in %s", dir);
 		goto out;
 	}
-	subdir = xasprintf("%s/%s", dir, sub);
-	rc = fsync_dir(subdir);
-	if (rc < 0)
-		dsn_from_errno(d, errno, "fsync %s", subdir);
-	free(subdir);
+	rc = 0;
+	if (!t->defer_dir_sync) {
+		subdir = xasprintf("%s/%s", dir, sub);
+		rc = fsync_dir(subdir);
+		if (rc < 0)
+			dsn_from_errno(d, errno, "fsync %s", subdir);
+		free(subdir);
+	}
 out:
 	if (src != t->path) {
 		unlink(src);

@@ -26,6 +26,9 @@ struct maildir_tmp {
 	off_t crlf_size;	/* size with every bare LF counted as CRLF (RFC822.SIZE) */
 	bool last_cr;
 	bool fixed;		/* named by the caller: a repeat is recognised */
+	bool defer_dir_sync;	/* set after opening: maildir_tmp_link leaves the
+				 * fsync of DIR/new or DIR/cur to the caller (a
+				 * group commit, which syncs before it answers) */
 };
 
 /* maildir_unique - a new unique base name: SECONDS.MUSECPPID.QCOUNTER.HOST
@@ -56,7 +59,7 @@ int maildir_tmp_write(struct maildir_tmp *t, const void *p, size_t n, struct dsn
 int maildir_tmp_sync(struct maildir_tmp *t, struct dsn *d);
 /* maildir_tmp_link - link the synced tmp file into DIR/new (no flags) or
  * DIR/cur with ":2,FLAGS", under NAME,S=size,W=crlfsize; fsyncs DIR/new or
- * DIR/cur.  Returns 0, 1 for a named message already there (nothing done),
+ * DIR/cur (unless t->defer_dir_sync).  Returns 0, 1 for a named message already there (nothing done),
  * or -1 with d set.  dir must be on the same file system as the tmp file (it is
  * copied otherwise).  *final, when not NULL, gets the new path (newly allocated). */
 int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,

@@ -8,16 +8,16 @@
  * whose data did not make it is not listed (queue_list checks) and, like
  * data without an envelope, is removed as garbage.  After it, both names and
  * both contents are durable.  One directory sync per batch is what makes the
- * group commit worth having.  A batch of more than one message starts with
- * syncfs(2): fsync of one file after another costs a journal commit each on
- * ext4 (delayed allocation puts each file's blocks in a new transaction),
- * while syncfs writes them all out and commits once.  The per-file fsyncs
- * that follow are then nearly free and still report a write error of their
- * own file.  The price: a batch also waits for unrelated dirty data on the
- * same file system. */
+ * group commit worth having.  The file syncs start with writeback of every
+ * file of the batch (sync_file_range): fsync of one file after another costs
+ * a journal commit each on ext4 (delayed allocation puts each file's blocks
+ * in a new transaction), while started together they share the first one.
+ * (syncfs(2) did the same before, but also waited for unrelated dirty data
+ * on the same file system: tens of milliseconds on a busy machine.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,20 +32,20 @@
 
 #define QUEUE_ASK_TIMEOUT_MS (120 * 1000)
 
-/* queue_sync_one - fsync incoming/ID+suffix, or msg/ID+suffix when a
- * committer that died mid-batch moved it already; 0 or -1 with errno */
-static int queue_sync_one(struct queue *q, const char *id, const char *suffix)
+/* queue_open_one - incoming/ID+suffix opened for syncing, or msg/ID+suffix
+ * when a committer that died mid-batch moved it already; -1 with errno */
+static int queue_open_one(struct queue *q, const char *id, const char *suffix)
 {
 	char *path = queue_path(q->incoming, id, suffix);
-	int rc = fsync_path(path);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (rc < 0 && errno == ENOENT) {
+	if (fd < 0 && errno == ENOENT) {
 		free(path);
 		path = queue_path(q->msgdir, id, suffix);
-		rc = fsync_path(path);
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	free(path);
-	return rc;
+	return fd;
 }
 
 /* queue_move - rename FROM/ID+suffix to TO/ID+suffix; 0 or -1 with errno */
@@ -83,40 +83,72 @@ static void queue_batch_fail(struct buf *err, const char *id, const char *what, 
 		buf_printf(err, _("queue: commit %s: %s: %s"), id, what, strerror(e));
 }
 
-/* queue_syncfs - syncfs(2) the file system that holds dir */
-static void queue_syncfs(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+/* The envelopes' fsyncs, run by a second thread beside the data files'. */
+struct queue_syncer {
+	const int *fds;		/* data, envelope, data, envelope... (-1: missing) */
+	int *errs;		/* 0 or the errno of each */
+	size_t n;		/* fds */
+	size_t first;		/* 0: the data files, 1: the envelopes */
+};
 
-	if (fd >= 0) {
-		syncfs(fd);
-		close(fd);
-	}
+static void *queue_syncer_run(void *arg)
+{
+	struct queue_syncer *s = arg;
+	size_t i;
+
+	for (i = s->first; i < s->n; i += 2)
+		s->errs[i] = s->fds[i] < 0 ? ENOENT : fsync(s->fds[i]) < 0 ? errno : 0;
+	return NULL;
 }
 
-/* queue_batch_sync - fsync every message's two files, wherever they are */
+/* queue_batch_sync - fsync every message's two files, wherever they are.
+ * Writeback of all of them is started first (sync_file_range(2)), then the
+ * data files and the envelopes are fsync'ed by two threads at once: their
+ * cache flushes overlap (one commit's wait instead of two for a lone
+ * message), and each fsync still reports a write error of its own file.
+ * Unlike syncfs(2), this waits for no one else's dirty data. */
 static void queue_batch_sync(struct queue *q, char *const *ids, size_t n, bool *ok,
 			     struct buf *err)
 {
-	size_t i;
+	int *fds = xcalloc(2 * n + 1, sizeof(int)), *errs = xcalloc(2 * n + 1, sizeof(int));
+	struct queue_syncer data = { fds, errs, 2 * n, 0 }, envs = { fds, errs, 2 * n, 1 };
+	pthread_t t;
+	bool threaded;
+	size_t i, k;
 
-	/* a batch: one syncfs writes every file out and commits the journal
-	 * once; the fsyncs below then find nothing left to do, and still
-	 * report a write error of their own file */
-	if (n > 1)
-		queue_syncfs(q->incoming);
 	for (i = 0; i < n; i++) {
 		ok[i] = queue_id_valid(ids[i]);
+		fds[2 * i] = fds[2 * i + 1] = -1;
 		if (!ok[i]) {
 			queue_batch_fail(err, "?", _("bad queue id"), EINVAL);
 			continue;
 		}
-		if (queue_sync_one(q, ids[i], NULL) == 0 &&
-		    queue_sync_one(q, ids[i], QUEUE_ENV_SUFFIX) == 0)
-			continue;
-		queue_batch_fail(err, ids[i], _("sync"), errno);
-		ok[i] = false;
+		for (k = 0; k < 2; k++) {
+			fds[2 * i + k] = queue_open_one(q, ids[i], k ? QUEUE_ENV_SUFFIX : NULL);
+			if (fds[2 * i + k] < 0)
+				errs[2 * i + k] = errno;
+			else
+				sync_file_range(fds[2 * i + k], 0, 0, SYNC_FILE_RANGE_WRITE);
+		}
 	}
+	threaded = pthread_create(&t, NULL, queue_syncer_run, &envs) == 0;
+	queue_syncer_run(&data);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		queue_syncer_run(&envs);
+	for (i = 0; i < n; i++) {
+		for (k = 0; ok[i] && k < 2; k++)
+			if (errs[2 * i + k]) {
+				queue_batch_fail(err, ids[i], _("sync"), errs[2 * i + k]);
+				ok[i] = false;
+			}
+		for (k = 0; k < 2; k++)
+			if (fds[2 * i + k] >= 0)
+				close(fds[2 * i + k]);
+	}
+	free(fds);
+	free(errs);
 	crash_point("queue-files-synced");
 }
 

@@ -175,6 +175,7 @@ static int mda_write(struct mda *m, struct mda_stage *s, const char *sender,
 	free(name);
 	if (rc < 0)
 		return -1;
+	t->defer_dir_sync = m->group_commit;
 	mda_headers(m, s, sender, r, t->name, &hdr);
 	rc = maildir_tmp_write(t, hdr.data, hdr.len, d);
 	buf_free(&hdr);
@@ -195,6 +196,42 @@ static int mda_write(struct mda *m, struct mda_stage *s, const char *sender,
 	if (rc == 0)
 		rc = maildir_tmp_sync(t, d);
 	crash_point("tmp-synced");
+	return rc;
+}
+
+/* mda_defer_sync - remember final and its folder for mda_sync_linked */
+static void mda_defer_sync(struct mda *m, const char *final)
+{
+	char *dir = xstrndup(final, (size_t)(strrchr(final, '/') - final));
+	char **p;
+
+	if (m->unsynced_dirs == NULL)
+		m->unsynced_dirs = xcalloc(1, sizeof(char *));
+	if (m->unsynced_files == NULL)
+		m->unsynced_files = xcalloc(1, sizeof(char *));
+	for (p = m->unsynced_dirs; *p && strcmp(*p, dir) != 0; p++)
+		;
+	if (*p == NULL)
+		m->unsynced_dirs = strlist_add(m->unsynced_dirs, dir);
+	m->unsynced_files = strlist_add(m->unsynced_files, final);
+	free(dir);
+}
+
+int mda_sync_linked(struct mda *m)
+{
+	char **p;
+	int rc = 0;
+
+	for (p = m->unsynced_dirs; p && *p && rc == 0; p++)
+		if ((rc = fsync_dir(*p)) < 0)
+			msg_warn("fsync %s: the batch's deliveries are taken back", *p);
+	if (m->unsynced_dirs)
+		crash_point("group-synced");
+	for (p = m->unsynced_files; rc < 0 && p && *p; p++)
+		unlink(*p);
+	strlist_free(m->unsynced_dirs);
+	strlist_free(m->unsynced_files);
+	m->unsynced_dirs = m->unsynced_files = NULL;
 	return rc;
 }
 
@@ -228,6 +265,8 @@ static int mda_link(struct mda *m, struct maildir_tmp *t, const struct mda_rcpt 
 		}
 		crash_point("linked");
 		*finals = strlist_add(*finals, final);
+		if (m->group_commit)
+			mda_defer_sync(m, final);
 		msg_info("delivered to=%s folder=%s path=%s sieve_line=%d", r->address,
 			 p->t[i].folder ? p->t[i].folder : "INBOX", final, p->t[i].line);
 		free(final);

@@ -1,10 +1,19 @@
 /* lmtp.c - LMTP (RFC 2033) for poczta-mta, Postfix or any LMTP client: the
  * engine in lib/smtpd.c speaks the protocol, this file answers its hooks
  * with the delivery agent's work.  One reply per recipient after the data
- * (RFC 2033 4.2), each said only once that copy is durable. */
+ * (RFC 2033 4.2), each said only once that copy is durable.
+ *
+ * Group commit: a client that pipelines several transactions (RFC 2033
+ * requires PIPELINING, RFC 2920) has them all delivered from what is already
+ * in the input (each copy fsync'ed in tmp/ and linked), then one fsync of
+ * each folder linked into, and only then the replies, all together.  If that
+ * sync fails the batch's copies are removed and the connection is closed
+ * without an answer: the client tries again, nothing is lost and, with
+ * XDELIVERY, nothing is stored twice. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +30,7 @@
 #include "xalloc.h"
 
 #define LMTP_IDLE_MS (5 * 60 * 1000)	/* RFC 5321 4.5.3.2.7: 5 minutes */
+#define LMTP_BATCH_MAX 64		/* copies made durable by one folder sync, at most */
 
 struct lmtp_session {
 	struct mda *m;
@@ -134,6 +144,32 @@ static void lmtp_reset(void *ctx)
 	s->staging = false;
 }
 
+/* lmtp_more_input - whether the client has sent more already (poll, no wait) */
+static bool lmtp_more_input(int in)
+{
+	struct pollfd p = { in, POLLIN, 0 };
+	return poll(&p, 1, 0) > 0;
+}
+
+/* lmtp_flush - sync what was delivered, then write the replies; false when
+ * the session must end (the sync failed: no reply at all, or a write error) */
+static bool lmtp_flush(struct mda *m, int out, struct buf *reply)
+{
+	bool ok = mda_sync_linked(m) == 0 && (reply->len == 0 ||
+					      write_all(out, reply->data, reply->len) == 0);
+	buf_reset(reply);
+	return ok;
+}
+
+/* lmtp_unsynced - copies linked and waiting for the folder sync */
+static size_t lmtp_unsynced(const struct mda *m)
+{
+	size_t n = 0;
+	while (m->unsynced_files && m->unsynced_files[n])
+		n++;
+	return n;
+}
+
 /* lmtp_serve - one LMTP session on in/out until QUIT, EOF or timeout */
 static void lmtp_serve(struct mda *m, int in, int out)
 {
@@ -149,13 +185,16 @@ static void lmtp_serve(struct mda *m, int in, int out)
 	bool more = true;
 
 	s.stage.fd = -1;
+	m->group_commit = true;
 	smtpd_greeting(e, &reply);
 	while (more) {
 		struct pollfd p = { in, POLLIN, 0 };
 		ssize_t n;
-		if (reply.len && write_all(out, reply.data, reply.len) < 0)
+		/* answer once nothing more is waiting (or the batch is full):
+		 * the replies of a pipelined batch go after its one sync */
+		if ((lmtp_unsynced(m) >= LMTP_BATCH_MAX || !lmtp_more_input(in)) &&
+		    !lmtp_flush(m, out, &reply))
 			break;
-		buf_reset(&reply);
 		if (poll(&p, 1, LMTP_IDLE_MS) == 0) {
 			smtpd_timeout(e, &reply);
 			more = false;
@@ -170,8 +209,8 @@ static void lmtp_serve(struct mda *m, int in, int out)
 		}
 		more = smtpd_input(e, chunk, (size_t)n, &reply);
 	}
-	if (reply.len)
-		write_all(out, reply.data, reply.len);
+	lmtp_flush(m, out, &reply);
+	m->group_commit = false;
 	buf_free(&reply);
 	smtpd_free(e);
 	lmtp_reset(&s);
@@ -197,6 +236,11 @@ static void lmtp_service(int fd, void *ctx)
 	lmtp_serve(m, fd, fd);
 	msg_info("disconnect from=%s", peer);
 	free(peer);
+	/* _exit, not exit: exit()'s cleanup would write to, and so copy, the
+	 * listener's pages this process shares */
+	close(fd);
+	fflush(NULL);
+	_exit(0);
 }
 
 /* lmtp_tick - the listener's housekeeping: index what was delivered */

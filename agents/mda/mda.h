@@ -37,6 +37,12 @@ struct mda {
 	const char *lhlo;	/* the LMTP peer's LHLO name */
 	const char *peer;	/* the LMTP peer's address */
 	const char *delivery_id;	/* poczta-mta's name for this delivery, or NULL */
+	/* group commit (LMTP): while set, deliveries leave the sync of the
+	 * folders they linked into to the session, which does it once for
+	 * every transaction it has read before it answers any of them */
+	bool group_commit;
+	char **unsynced_dirs;	/* folders (new/ or cur/) linked into, not yet synced */
+	char **unsynced_files;	/* what was linked there, removed if the sync fails */
 	/* the last compiled script, kept for the next recipient with the same one */
 	char *cached_path;
 	struct sieve_script *cached_script;
@@ -60,6 +66,7 @@ struct mda_stage {
 	struct dsn error;	/* a write error while staging */
 	bool failed;
 	const char *data;	/* mmap of the whole message, after stage_finish */
+	char *spill_dir;	/* while fd is in memory: where it goes when it grows */
 };
 
 /* rcpt.c */
@@ -79,6 +86,10 @@ int stage_from_fd(struct mda_stage *s, int fd, const char *dir, unsigned long lo
 /* deliver.c */
 void mda_deliver(struct mda *m, struct mda_stage *s, const char *sender,
 		 const struct mda_rcpt *r, struct dsn *d);
+/* mda_sync_linked - the group commit's end: fsync every folder linked into
+ * since the last call; on failure the linked files are removed (nothing was
+ * answered yet, so the client tries again) and -1 is returned */
+int mda_sync_linked(struct mda *m);
 
 /* redirect.c */
 int mda_redirect(struct mda *m, struct mda_stage *s, const char *sender,

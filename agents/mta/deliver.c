@@ -90,7 +90,7 @@ static bool deliver_local(struct mta *m, const struct queue_env *env, char **rcp
 	size_t i;
 
 	if (m->local_lmtp)
-		return lmtpc_deliver(m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd,
+		return lmtpc_deliver(&m->lmtp, m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd,
 				     out) == 1;
 	for (i = 0; i < n; i++)
 		deliver_pipe(m, env->id, env->sender, rcpts[i], fd, &out[i]);

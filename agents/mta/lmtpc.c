@@ -1,6 +1,11 @@
 /* lmtpc.c - hands local mail to poczta-mda over LMTP (RFC 2033): one
  * transaction for all local recipients of a message, and one reply per
- * recipient after the data, so each recipient's outcome is its own. */
+ * recipient after the data, so each recipient's outcome is its own.  The
+ * connection is kept for the worker's next message (Postfix's lmtp(8)
+ * connection cache): a transaction that was not completed is ended with
+ * RSET first, pipelined with the next MAIL (RFC 2033 requires PIPELINING
+ * of the server); one that finds the kept connection closed before its
+ * first reply connects again, since then nothing was delivered. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,9 +22,12 @@
 #define LMTPC_TIMEOUT_MS (10 * 60 * 1000)	/* RFC 5321 4.5.3.2.6: after the final dot */
 
 struct lmtpc {
+	char *endpoint;
 	struct conn *c;
 	struct buf in;		/* read, not yet taken as lines */
 	bool xdelivery;		/* the server named XDELIVERY in its LHLO reply */
+	bool dirty;		/* a transaction was left open: RSET first */
+	bool used;		/* a transaction has been done on it */
 };
 
 /* lmtpc_line - the next reply line (CRLF removed) into line; 0 or -1 */
@@ -140,26 +148,85 @@ static bool lmtpc_utf8(const char *sender, char *const *rcpts, size_t n)
 	return false;
 }
 
-/* lmtpc_session - LHLO, MAIL, RCPTs (pipelined), DATA, a reply each */
-static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, const char *sender,
-			  char *const *rcpts, size_t n, int fd, struct dsn *out)
+/* lmtpc_open - connect and greet (220, LHLO, 250); NULL with d set */
+static struct lmtpc *lmtpc_open(const char *endpoint, const char *helo, struct dsn *d)
+{
+	struct lmtpc *l;
+	struct endpoint ep;
+	struct buf err = BUF_INIT;
+	int fd;
+
+	if (!net_parse_endpoint(endpoint, &ep) || (fd = net_connect(&ep, &err)) < 0) {
+		dsn_set(d, DSN_TEMPFAIL, "4.4.1", "LMTP %s: %s", endpoint, buf_cstr(&err));
+		buf_free(&err);
+		return NULL;
+	}
+	buf_free(&err);
+	l = xcalloc(1, sizeof(*l));
+	l->endpoint = xstrdup(endpoint);
+	l->c = conn_new(fd);
+	if (lmtpc_reply(l, d) != 220 || lmtpc_send(l, "LHLO %s\r\n", helo) < 0 ||
+	    lmtpc_reply(l, d) != 250) {
+		if (d->status == DSN_OK)
+			dsn_set(d, DSN_TEMPFAIL, "4.4.1", "LMTP %s: not greeted", endpoint);
+		lmtpc_close(&l);
+		return NULL;
+	}
+	return l;
+}
+
+void lmtpc_close(struct lmtpc **lp)
+{
+	struct lmtpc *l = *lp;
+
+	if (l == NULL)
+		return;
+	if (l->c && !l->dirty)
+		lmtpc_send(l, "QUIT\r\n");
+	if (l->c)
+		conn_free(l->c);
+	buf_free(&l->in);
+	free(l->endpoint);
+	free(l);
+	*lp = NULL;
+}
+
+/* lmtpc_session - MAIL, RCPTs, DATA (pipelined, after RSET when the last
+ * transaction was left open), a reply each, then the data and a reply per
+ * accepted recipient.  Returns 1 when the connection was found closed
+ * before the first reply (nothing happened: try again on a new one), 0 when
+ * the connection can be kept, -1 when it cannot. */
+static int lmtpc_session(struct lmtpc *l, const char *id, const char *sender,
+			 char *const *rcpts, size_t n, int fd, struct dsn *out)
 {
 	struct dsn d;
 	bool *ok = xcalloc(n, sizeof(bool));
 	size_t i, accepted = 0;
+	int rc = -1, code;
+	bool rset = l->dirty;
 
-	if (lmtpc_reply(l, &d) != 220 || lmtpc_send(l, "LHLO %s\r\n", helo) < 0 ||
-	    lmtpc_reply(l, &d) != 250)
-		goto fail;
+	dsn_ok(&d, "not yet");
+	l->dirty = true;
+	/* a kept connection the server closed meanwhile fails a send or the
+	 * first reply: then nothing was delivered, and a new one is tried */
+	if (l->used)
+		rc = 1;
 	/* name the delivery only to a server that knows the parameter (ours) */
-	if (lmtpc_send(l, "MAIL FROM:<%s>%s%s%s\r\n", sender,
+	if ((rset && lmtpc_send(l, "RSET\r\n") < 0) ||
+	    lmtpc_send(l, "MAIL FROM:<%s>%s%s%s\r\n", sender,
 		       lmtpc_utf8(sender, rcpts, n) ? " SMTPUTF8" : "",
 		       l->xdelivery ? " XDELIVERY=" : "", l->xdelivery ? id : "") < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)
 			goto fail;
-	if (lmtpc_send(l, "DATA\r\n") < 0 || lmtpc_reply(l, &d) != 250)
+	if (lmtpc_send(l, "DATA\r\n") < 0)
+		goto fail;
+	code = lmtpc_reply(l, &d);
+	if (code < 0 && l->in.len == 0)
+		goto fail;	/* closed before the first reply: rc as set above */
+	rc = -1;
+	if (code != 250 || (rset && lmtpc_reply(l, &d) != 250))	/* RSET's, then MAIL's */
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if (lmtpc_reply(l, &out[i]) < 0)
@@ -167,44 +234,57 @@ static void lmtpc_session(struct lmtpc *l, const char *helo, const char *id, con
 		ok[i] = out[i].status == DSN_OK;
 		accepted += ok[i];
 	}
-	if (lmtpc_reply(l, &d) != 354 || accepted == 0)
+	code = lmtpc_reply(l, &d);
+	if (code != 354) {
+		rc = code < 0 || accepted ? -1 : 0;	/* no data: RSET next time */
+		if (accepted)
+			goto fail;
 		goto done;
-	if (lmtpc_data(l, fd) < 0)
-		goto fail;
+	}
+	if (accepted == 0 || lmtpc_data(l, fd) < 0)
+		goto fail;	/* 354 with nobody accepted: the server is confused */
 	for (i = 0; i < n; i++)		/* RFC 2033 4.2: one per accepted recipient */
 		if (ok[i] && lmtpc_reply(l, &out[i]) < 0)
 			goto fail;
-	lmtpc_send(l, "QUIT\r\n");
+	l->dirty = false;
+	rc = 0;
 	goto done;
 fail:
 	for (i = 0; i < n; i++)
 		if (!ok[i] || out[i].status == DSN_OK)
 			out[i] = d.status == DSN_OK ? (struct dsn){ DSN_TEMPFAIL, "4.4.2", "LMTP session failed", 0 } : d;
 done:
+	l->used = true;
 	free(ok);
+	return rc;
 }
 
-int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
-		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt)
+int lmtpc_deliver(struct lmtpc **lp, const char *endpoint, const char *helo, const char *id,
+		  const char *sender, char *const *rcpts, size_t n, int data_fd,
+		  struct dsn *per_rcpt)
 {
-	struct lmtpc l = { NULL, BUF_INIT, false };
-	struct endpoint ep;
-	struct buf err = BUF_INIT;
+	struct dsn d;
 	size_t i;
-	int fd;
+	int rc, tries;
+	bool named;
 
-	for (i = 0; i < n; i++)
-		dsn_set(&per_rcpt[i], DSN_TEMPFAIL, "4.4.1", "MDA not reached");
-	if (!net_parse_endpoint(endpoint, &ep) || (fd = net_connect(&ep, &err)) < 0) {
+	if (*lp && strcmp((*lp)->endpoint, endpoint) != 0)
+		lmtpc_close(lp);
+	for (tries = 0; tries < 2; tries++) {
 		for (i = 0; i < n; i++)
-			dsn_set(&per_rcpt[i], DSN_TEMPFAIL, "4.4.1", "LMTP %s: %s", endpoint, buf_cstr(&err));
-		buf_free(&err);
-		return -1;
+			dsn_set(&per_rcpt[i], DSN_TEMPFAIL, "4.4.1", "MDA not reached");
+		if (*lp == NULL && (*lp = lmtpc_open(endpoint, helo, &d)) == NULL) {
+			for (i = 0; i < n; i++)
+				per_rcpt[i] = d;
+			return -1;
+		}
+		rc = lmtpc_session(*lp, id, sender, rcpts, n, data_fd, per_rcpt);
+		if (rc == 0)
+			return (*lp)->xdelivery ? 1 : 0;
+		named = (*lp)->xdelivery;
+		lmtpc_close(lp);
+		if (rc < 0)
+			return named ? 1 : 0;
 	}
-	l.c = conn_new(fd);
-	lmtpc_session(&l, helo, id, sender, rcpts, n, data_fd, per_rcpt);
-	conn_free(l.c);
-	buf_free(&l.in);
-	buf_free(&err);
-	return l.xdelivery ? 1 : 0;
+	return -1;
 }

@@ -45,6 +45,7 @@ struct mta {
 	char *mda;			/* the poczta-mda program */
 	char *local_lmtp;		/* "host:port" or "unix:/path"; NULL: pipe */
 	pid_t qmgr_pid;			/* told of new mail with SIGUSR1 */
+	struct lmtpc *lmtp;		/* a delivery worker's kept LMTP connection */
 };
 
 /* serve.c */
@@ -68,9 +69,13 @@ void mta_relay(struct mta *m, const struct queue_env *env, const char *domain,
 /* lmtpc_deliver - id names the delivery (XDELIVERY=, when the server
  * announces it) so that the MDA stores it once even when a crash makes us
  * send it again; returns 1 when it was named, 0 when not, -1 when the server
- * was not reached */
-int lmtpc_deliver(const char *endpoint, const char *helo, const char *id, const char *sender,
-		  char *const *rcpts, size_t n, int data_fd, struct dsn *per_rcpt);
+ * was not reached.  *conn is the connection kept from the last call (NULL at
+ * first), reused, replaced or left NULL; lmtpc_close ends it. */
+struct lmtpc;
+int lmtpc_deliver(struct lmtpc **conn, const char *endpoint, const char *helo, const char *id,
+		  const char *sender, char *const *rcpts, size_t n, int data_fd,
+		  struct dsn *per_rcpt);
+void lmtpc_close(struct lmtpc **conn);
 
 /* cli.c */
 int mta_cli(struct mta *m, int argc, char **argv);

@@ -1,14 +1,26 @@
 /* qmgr.c - the queue manager: knows when each queued message is due, and
- * runs up to delivery_concurrency workers, one process per message (a
- * message that crashes a worker harms only itself).  Woken by SIGUSR1 when a
- * session queued mail; looks at the queue again every second anyway. */
+ * hands each to one of up to delivery_concurrency worker processes.  A
+ * worker lives for many messages (Postfix's max_use: MTA_WORKER_MAX_USE),
+ * one at a time, keeping its LMTP connection to poczta-mda open between
+ * them; a message that crashes a worker harms only itself and the worker,
+ * and is read again.  Woken by SIGUSR1 when a session queued mail; looks at
+ * the queue again every second anyway.
+ *
+ * The worker protocol, on a socketpair per worker: the manager writes a
+ * queue id and a newline; the worker delivers that message and writes the
+ * same line back.  The manager closes its end to end a worker (it has served
+ * MTA_WORKER_MAX_USE messages, or the manager stops). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "fsutil.h"
 #include "msg.h"
 #include "mta.h"
 #include "queue.h"
@@ -16,6 +28,18 @@
 #include "xalloc.h"
 
 #define QMGR_NEVER ((time_t)-1)
+#define MTA_WORKER_MAX_USE 100		/* messages a worker delivers before it is replaced */
+#define MTA_WORKER_IDLE_MS 2000		/* an idle worker lets its LMTP connection go */
+
+/* A delivery process and the manager's end of its socketpair. */
+struct worker {
+	pid_t pid;		/* 0: a free slot */
+	int fd;			/* -1 once closed: it is to exit */
+	int uses;		/* messages handed to it */
+	bool busy;
+	char line[QUEUE_ID_MAX + 2];	/* what it answered so far */
+	size_t len;
+};
 
 struct qitem {
 	char *id;
@@ -27,7 +51,8 @@ struct qmgr {
 	struct mta *m;
 	struct qitem *items;
 	size_t n;
-	int running;
+	int running;		/* messages being delivered */
+	struct worker *w;	/* m->concurrency slots */
 };
 
 static volatile sig_atomic_t qmgr_stop, qmgr_wake, qmgr_new_mail, qmgr_reread;
@@ -108,39 +133,207 @@ static void qmgr_scan(struct qmgr *q)
 	strlist_free(ids);
 }
 
-/* qmgr_reap - finished workers: their messages are read again */
+/* qmgr_item_done - the message of item id is no longer being delivered by
+ * pid: it is read again (its envelope says what is left) */
+static void qmgr_item_done(struct qmgr *q, pid_t pid, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		if (q->items[i].worker == pid && (id == NULL || strcmp(q->items[i].id, id) == 0)) {
+			q->items[i].worker = 0;
+			q->items[i].due = 0;
+			q->running--;
+		}
+}
+
+/* qmgr_reap - workers that exited: whatever one was delivering is read
+ * again, and its slot is free */
 static void qmgr_reap(struct qmgr *q)
 {
 	pid_t pid;
-	size_t i;
+	int k;
 
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-		for (i = 0; i < q->n; i++)
-			if (q->items[i].worker == pid) {
-				q->items[i].worker = 0;
-				q->items[i].due = 0;
-				q->running--;
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		qmgr_item_done(q, pid, NULL);
+		for (k = 0; k < q->m->concurrency; k++)
+			if (q->w[k].pid == pid) {
+				if (q->w[k].fd >= 0)
+					close(q->w[k].fd);
+				memset(&q->w[k], 0, sizeof(q->w[k]));
+				q->w[k].fd = -1;
 			}
+	}
 }
 
-/* qmgr_start - a worker for item */
-static void qmgr_start(struct qmgr *q, struct qitem *it)
+/* qmgr_retire - close a worker's socket: it exits once it has read all */
+static void qmgr_retire(struct worker *w)
 {
-	pid_t pid = fork();
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
 
+/* worker_main - the worker: a queue id per line, delivered, echoed back;
+ * the LMTP connection is let go after MTA_WORKER_IDLE_MS without work */
+static _Noreturn void worker_main(struct mta *m, int fd)
+{
+	char line[QUEUE_ID_MAX + 2];
+	size_t len = 0;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		char *nl;
+		ssize_t r;
+		if (poll(&p, 1, m->lmtp ? MTA_WORKER_IDLE_MS : -1) == 0) {
+			lmtpc_close(&m->lmtp);
+			continue;
+		}
+		r = read(fd, line + len, sizeof(line) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		line[len] = '\0';
+		while ((nl = strchr(line, '\n')) != NULL) {
+			size_t used = (size_t)(nl - line) + 1;
+			*nl = '\0';
+			mta_deliver_message(m, line);
+			*nl = '\n';
+			if (write_all(fd, line, used) < 0)
+				_exit(0);
+			memmove(line, line + used, len - used + 1);
+			len -= used;
+		}
+		if (len + 1 >= sizeof(line))
+			break;		/* not an id: the manager is broken */
+	}
+	lmtpc_close(&m->lmtp);
+	_exit(0);
+}
+
+/* qmgr_spawn - a new worker in free slot w; false if it cannot be made */
+static bool qmgr_spawn(struct qmgr *q, struct worker *w)
+{
+	int sv[2];
+	pid_t pid;
+	int k;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		msg_warn("socketpair for a delivery worker");
+		return false;
+	}
+	pid = fork();
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
 		signal(SIGUSR1, SIG_IGN);
 		signal(SIGUSR2, SIG_IGN);
-		mta_deliver_message(q->m, it->id);
-		_exit(0);
+		close(sv[0]);
+		for (k = 0; k < q->m->concurrency; k++)	/* the other workers' sockets */
+			if (q->w[k].fd >= 0)
+				close(q->w[k].fd);
+		worker_main(q->m, sv[1]);
 	}
+	close(sv[1]);
 	if (pid < 0) {
 		msg_warn("fork a delivery worker");
-		return;
+		close(sv[0]);
+		return false;
 	}
-	it->worker = pid;
+	memset(w, 0, sizeof(*w));
+	w->pid = pid;
+	w->fd = sv[0];
+	return true;
+}
+
+/* qmgr_idle_worker - a worker free for a message, started when needed; NULL
+ * when all are busy */
+static struct worker *qmgr_idle_worker(struct qmgr *q)
+{
+	struct worker *free_slot = NULL;
+	int k;
+
+	for (k = 0; k < q->m->concurrency; k++) {
+		struct worker *w = &q->w[k];
+		if (w->pid > 0 && w->fd >= 0 && !w->busy)
+			return w;
+		if (w->pid == 0 && free_slot == NULL)
+			free_slot = w;
+	}
+	return free_slot && qmgr_spawn(q, free_slot) ? free_slot : NULL;
+}
+
+/* qmgr_start - hand item to a worker; false when none is free */
+static bool qmgr_start(struct qmgr *q, struct qitem *it)
+{
+	struct worker *w = qmgr_idle_worker(q);
+	char line[QUEUE_ID_MAX + 2];
+	int len;
+
+	if (w == NULL)
+		return false;
+	len = snprintf(line, sizeof(line), "%s\n", it->id);
+	if (len <= 0 || (size_t)len >= sizeof(line) || write_all(w->fd, line, (size_t)len) < 0) {
+		qmgr_retire(w);	/* reaped when it exits */
+		return false;
+	}
+	w->busy = true;
+	w->uses++;
+	it->worker = w->pid;
 	q->running++;
+	return true;
+}
+
+/* qmgr_answers - read what the workers said: each line is a message done */
+static void qmgr_answers(struct qmgr *q, struct pollfd *p)
+{
+	int k;
+
+	for (k = 0; k < q->m->concurrency; k++) {
+		struct worker *w = &q->w[k];
+		char *nl;
+		ssize_t r;
+		if (p[k].fd < 0 || p[k].revents == 0 || w->fd < 0)
+			continue;
+		r = read(w->fd, w->line + w->len, sizeof(w->line) - 1 - w->len);
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			qmgr_retire(w);		/* it died: reaped, its message read again */
+			continue;
+		}
+		w->len += (size_t)r;
+		w->line[w->len] = '\0';
+		while ((nl = strchr(w->line, '\n')) != NULL) {
+			*nl = '\0';
+			qmgr_item_done(q, w->pid, w->line);
+			w->busy = false;
+			memmove(w->line, nl + 1, strlen(nl + 1) + 1);
+			w->len = strlen(w->line);
+		}
+		if (w->len + 1 >= sizeof(w->line))
+			qmgr_retire(w);
+		else if (!w->busy && w->uses >= MTA_WORKER_MAX_USE)
+			qmgr_retire(w);		/* time for a fresh one */
+	}
+}
+
+/* qmgr_wait - sleep until a worker answers, a signal comes or timeout_ms */
+static void qmgr_wait(struct qmgr *q, int timeout_ms)
+{
+	struct pollfd *p = xcalloc((size_t)q->m->concurrency, sizeof(*p));
+	int k;
+
+	for (k = 0; k < q->m->concurrency; k++) {
+		p[k].fd = q->w[k].fd;
+		p[k].events = POLLIN;
+	}
+	if (poll(p, (nfds_t)q->m->concurrency, timeout_ms) > 0)
+		qmgr_answers(q, p);
+	free(p);
 }
 
 /* qmgr_pass - start the workers of what is due, as slots allow */
@@ -157,16 +350,17 @@ static void qmgr_pass(struct qmgr *q)
 			it->due = qmgr_due(q, it->id);
 		if (it->due == QMGR_NEVER)
 			continue;
-		if (it->due <= now && q->running < q->m->concurrency)
-			qmgr_start(q, it);
+		if (it->due <= now && q->running < q->m->concurrency && !qmgr_start(q, it))
+			break;
 	}
 }
 
 void qmgr_run(struct mta *m)
 {
-	struct qmgr q = { m, NULL, 0, 0 };
+	struct qmgr q = { m, NULL, 0, 0, NULL };
 	struct sigaction sa;
 	time_t last_scan = 0;
+	int k;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = qmgr_on_signal;	/* no SA_RESTART: a signal ends the sleep */
@@ -174,9 +368,13 @@ void qmgr_run(struct mta *m)
 	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);	/* a worker done: a free slot */
+	sigaction(SIGCHLD, &sa, NULL);	/* a worker died: a free slot */
+	if (m->concurrency < 1)
+		m->concurrency = 1;
+	q.w = xcalloc((size_t)m->concurrency, sizeof(*q.w));
+	for (k = 0; k < m->concurrency; k++)
+		q.w[k].fd = -1;
 	while (!qmgr_stop) {
-		struct timespec ts = { 1, 0 };
 		time_t now = time(NULL);
 		qmgr_reap(&q);
 		qmgr_wake = 0;
@@ -194,8 +392,11 @@ void qmgr_run(struct mta *m)
 		}
 		qmgr_pass(&q);
 		if (!qmgr_wake && !qmgr_stop)
-			nanosleep(&ts, NULL);
+			qmgr_wait(&q, 1000);
 	}
+	for (k = 0; k < m->concurrency; k++)	/* they finish their message and exit */
+		qmgr_retire(&q.w[k]);
+	free(q.w);
 	while (q.n--)
 		free(q.items[q.n].id);
 	free(q.items);
