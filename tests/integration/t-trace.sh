@@ -31,6 +31,11 @@ swaks --server 127.0.0.1:$((base + 25)) --tls --from bob@example.org --to alice@
 	>"$T/swaks.log" 2>&1 || not_ok "swaks: $(tail -3 "$T/swaks.log")"
 f=$(found "over tls")
 check "delivered" test -n "$f"
+# the file is in new/ a moment before the MTA logs the LMTP reply
+i=0
+while ! grep -q "status=sent" "$T/sb/log/poczta.log" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 prog poczta-ctl -c "$CONF" trace "$f" >"$T/out" 2>&1
 check_eq "trace FILE: exit 0" 0 $?
 check "names the Message-ID" grep -q "Message-ID: <trace-1@example.org>" "$T/out"
