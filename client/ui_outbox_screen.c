@@ -219,8 +219,9 @@ void ui_outbox_draw(struct ui *u)
 static bool ui_ob_confirm(struct ui *u, const char *question)
 {
 	char *a = ui_prompt(u, question, NULL);
-	/* L10N: the answer to a yes/no question starts with this letter */
-	bool yes = a && (a[0] == 'y' || a[0] == 'Y' || strncmp(a, _("y"), 1) == 0);
+	/* L10N: the answer yes to the outbox's (y/n) question ("y" works too) */
+	const char *y = _("y");
+	bool yes = a && (a[0] == 'y' || a[0] == 'Y' || (*y && strncmp(a, y, strlen(y)) == 0));
 
 	free(a);
 	return yes;
