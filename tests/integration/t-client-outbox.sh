@@ -142,6 +142,25 @@ sleep 2
 check_eq "... nothing delivered" 0 "$(count "$M" outbox-badca)"
 check "... nothing queued" sh -c "[ -z \"\$(ls '$T/sb/data/queue/msg' 2>/dev/null)\" ]"
 
+# --- a wrong password: refused, not routed around through the queue
+"$OS" -c "$CONF" take "$("$OS" -c "$CONF" list | awk '{ print $1 }')" >/dev/null
+printf 'wrong\n' >"$T/sb/data/bad-password"; chmod 600 "$T/sb/data/bad-password"
+sed "s|^submit_password_file = .*|submit_password_file = data/bad-password|" "$CONF" >"$T/sb/badpw.conf"
+send ann@poczta.test outbox-badpw >/dev/null
+"$OS" -c "$T/sb/badpw.conf" run 30 >"$T/badpw.out"
+check "a wrong password: sending failed" grep -q "Sending failed" "$T/badpw.out"
+"$OS" -c "$CONF" list >"$T/list"
+check "... the reply is the MSA's to AUTH" grep -q "failed.*535" "$T/list"
+check "... nothing queued" sh -c "[ -z \"\$(ls '$T/sb/data/queue/msg' 2>/dev/null)\" ]"
+"$OS" -c "$CONF" take "$("$OS" -c "$CONF" list | awk '{ print $1 }')" >/dev/null
+# a password file others may read is refused before any connection
+chmod 644 "$T/sb/data/bad-password"
+send ann@poczta.test outbox-pwmode >/dev/null
+"$OS" -c "$T/sb/badpw.conf" run 30 >/dev/null
+check "a password file readable by others is refused" sh -c "'$OS' -c '$CONF' list | grep -q 'failed.*mode 0600'"
+sleep 1
+check_eq "... and nothing is sent" 0 "$(count "$M" outbox-pwmode)"
+
 # --- no clear text to a remote MSA
 sed "s|^submit = .*|submit = 192.0.2.1:587|; s|^submit_tls = .*|submit_tls = none|" "$CONF" >"$T/sb/clear.conf"
 "$OS" -c "$T/sb/clear.conf" list >/dev/null 2>"$T/clear.err"
