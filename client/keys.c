@@ -39,6 +39,7 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_RETRY, "retry", "Y", N_("outbox: send or deliver the message now") },
 	{ ACT_HOLD, "hold", "H", N_("outbox: hold or release a message in the local queue") },
 	{ ACT_EDIT, "edit", "e", N_("outbox: take the message back to edit it") },
+	{ ACT_SENT_COPY, "sent-copy", "S", N_("outbox: open the Sent copy of a bounced message") },
 	{ ACT_NONE, NULL, NULL, NULL }
 };
 

@@ -29,10 +29,21 @@
 
 static const char *const outbox_state_names[] = { "waiting", "submitting", "failed" };
 
+/* outbox_lock_open - SPOOL/.lock opened; -1 with err */
+static int outbox_lock_open(const struct outbox_config *cfg, struct buf *err)
+{
+	char *lock = xasprintf("%s/.lock", cfg->spool);
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		buf_printf(err, _("cannot open %s: %s"), lock, strerror(errno));
+	free(lock);
+	return fd;
+}
+
 struct outbox *outbox_open(const struct outbox_config *cfg, struct buf *err)
 {
 	struct outbox *o;
-	char *lock;
 
 	if (mkdir_p(cfg->spool, 0700) < 0) {
 		buf_printf(err, _("cannot create the outbox %s: %s"), cfg->spool, strerror(errno));
@@ -40,16 +51,24 @@ struct outbox *outbox_open(const struct outbox_config *cfg, struct buf *err)
 	}
 	o = xcalloc(1, sizeof(*o));
 	o->cfg = cfg;
-	lock = xasprintf("%s/.lock", cfg->spool);
-	o->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (o->lockfd < 0) {
-		buf_printf(err, _("cannot open %s: %s"), lock, strerror(errno));
-		free(lock);
+	if ((o->lockfd = outbox_lock_open(cfg, err)) < 0) {
 		free(o);
 		return NULL;
 	}
-	free(lock);
 	return o;
+}
+
+int outbox_lock_reopen(struct outbox *o)
+{
+	struct buf err = BUF_INIT;
+	int fd = outbox_lock_open(o->cfg, &err);
+
+	buf_free(&err);
+	if (fd < 0)
+		return -1;
+	close(o->lockfd);
+	o->lockfd = fd;
+	return 0;
 }
 
 void outbox_close(struct outbox *o)
@@ -211,6 +230,32 @@ void outbox_entry_free(struct outbox_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* outbox_read_head - a spool file up to the end of its envelope (the
+ * first empty line), not the message: the tick reads every entry each
+ * second; NUL-terminated, newly allocated, NULL with errno */
+static char *outbox_read_head(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		buf_append(&b, chunk, (size_t)n);
+		if (b.len && (b.data[0] == '\n' || memmem(b.data, b.len, "\n\n", 2)))
+			break;
+	}
+	close(fd);
+	*len = b.len;
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_detach(&b);
+}
+
 /* outbox_read - entry id, its message too when with_msg; 0 or -1 with err */
 static int outbox_read(struct outbox *o, const char *id, bool with_msg, struct outbox_entry *e,
 		       struct buf *err)
@@ -226,7 +271,7 @@ static int outbox_read(struct outbox *o, const char *id, bool with_msg, struct o
 	}
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	path = outbox_path(o, id);
-	text = read_file(path, &len);
+	text = with_msg ? read_file(path, &len) : outbox_read_head(path, &len);
 	if (text == NULL) {
 		buf_printf(err, errno == ENOENT ? _("%s: no longer in the outbox") : "%s: %s", id,
 			   strerror(errno));

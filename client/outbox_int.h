@@ -16,6 +16,10 @@ struct outbox {
 };
 
 bool outbox_id_ok(const char *id);
+/* outbox_lock_reopen - the lock file opened anew: a forked child must not
+ * share the parent's open file description, with which flock would not
+ * keep the two apart; 0 or -1 */
+int outbox_lock_reopen(struct outbox *o);
 bool outbox_alive(long pid);
 
 #endif

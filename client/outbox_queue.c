@@ -96,8 +96,9 @@ void outbox_queue_describe(const struct outbox_qmsg *q, time_t now, struct buf *
 	const struct queue_env *e = &q->env;
 	size_t i;
 
-	/* L10N: a queued message: its age in minutes, then "(held)" or not */
-	buf_printf(line, _("%lldm%s "), (long long)(now - e->created) / 60,
+	/* L10N: a queued message: its queue id, its age in minutes, then
+	 * " (held)" or nothing */
+	buf_printf(line, _("%s %lldm%s "), e->id, (long long)(now - e->created) / 60,
 		   e->held ? _(" (held)") : "");
 	for (i = 0; i < e->nrcpts; i++) {
 		const struct queue_rcpt *r = &e->rcpts[i];

@@ -36,6 +36,8 @@ static void outbox_child(struct outbox *o, const char *id)
 		if (fd > 2)
 			close(fd);
 	}
+	if (outbox_lock_reopen(o) < 0)
+		_exit(OUTBOX_DEFERRED);	/* not marked: the next tick tries again */
 	_exit(submit_run(o, id));
 }
 

@@ -164,11 +164,14 @@ static void submit_finish(struct outbox *o, struct outbox_entry *e, char **left,
 }
 
 /* submit_security - a failure the local queue must not route around: TLS
- * (certificate not trusted, no STARTTLS) or AUTH, which smtpc reports as
- * temporary 4.7.x; the user has to look at it */
+ * (certificate not trusted, no STARTTLS) or AUTH (a wrong password), which
+ * smtpc reports as temporary, 4.7.x or, from a server that gives no
+ * enhanced code, with the command named; the user has to look at it */
 static bool submit_security(const struct dsn *d)
 {
-	return d->status == DSN_TEMPFAIL && strncmp(d->code, "4.7.", 4) == 0;
+	return d->status == DSN_TEMPFAIL &&
+	       (strncmp(d->code, "4.7.", 4) == 0 || strstr(d->text, "(in reply to AUTH)") ||
+		strstr(d->text, "(in reply to STARTTLS)"));
 }
 
 /* submit_sort - each recipient by its outcome: accepted (sent), temp (to

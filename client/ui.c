@@ -158,10 +158,10 @@ static void ui_draw(struct ui *u)
 		ui_help_draw(u);
 	else if (u->agents)
 		ui_agents_draw(u);
-	else if (u->obs)
-		ui_outbox_draw(u);
 	else if (u->pg)
 		ui_pager_draw(u);
+	else if (u->obs)
+		ui_outbox_draw(u);
 	else
 		ui_index_draw(u);
 	ui_put(u->rows - 1, 0, u->status, u->cols, 0, A_NORMAL);

@@ -129,7 +129,7 @@ bool ui_outbox_key(struct ui *u, int action)
 		ui_outbox_undo(u);
 		return true;
 	}
-	if (u->obs) {
+	if (u->obs && u->pg == NULL) {
 		ui_outbox_screen_key(u, action);
 		return true;
 	}

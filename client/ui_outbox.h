@@ -2,7 +2,9 @@
 #ifndef POCZTA_CLIENT_UI_OUTBOX_H
 #define POCZTA_CLIENT_UI_OUTBOX_H
 #include <stdbool.h>
+#include <time.h>
 #include "buf.h"
+#include "outbox_bounce.h"
 #include "ui.h"
 
 /* One line of the outbox screen: a spool entry or a queued message. */
@@ -12,11 +14,15 @@ struct ui_ob_row {
 	char id[64];
 	char *line;		/* what the list shows */
 	char *detail;		/* the last reply, shown under it, or NULL */
+	char *bounce, *sent;	/* a bounce row: the bounce and the Sent copy */
 };
 
 struct ui_outbox {
 	struct ui_ob_row *rows;
 	size_t n, cur, top;
+	struct outbox_bounce *b;	/* bounces in the inbox about sent mail */
+	size_t nb;
+	time_t b_at;			/* when they were looked for */
 };
 
 /* ui_outbox.c */

@@ -14,6 +14,8 @@
 #include "ui_outbox.h"
 #include "xalloc.h"
 
+#define UI_OB_BOUNCE_S 5
+
 /* ui_ob_subject - the Subject of a message (raw, one line), newly allocated */
 static char *ui_ob_subject(const char *msg, size_t len)
 {
@@ -110,6 +112,33 @@ static void ui_ob_queue_rows(struct ui *u, struct ui_outbox *s, time_t now)
 	outbox_queue_free(q, n);
 }
 
+/* ui_ob_bounce_rows - the bounces about sent mail (looked for again
+ * every UI_OB_BOUNCE_S seconds: it reads files) */
+static void ui_ob_bounce_rows(struct ui *u, struct ui_outbox *s, time_t now)
+{
+	struct ui_ob_row *r;
+	size_t i;
+
+	if (now - s->b_at >= UI_OB_BOUNCE_S) {
+		/* the index as ui_idle last refreshed it (refreshing here would
+		 * take the news from it) */
+		outbox_bounces_free(s->b, s->nb);
+		s->b = outbox_bounces(u->db, u->cfg->outbox.sent, &s->nb);
+		s->b_at = now;
+	}
+	for (i = 0; i < s->nb; i++) {
+		struct buf b = BUF_INIT;
+
+		/* L10N: a row of the outbox screen: a message that bounced */
+		buf_printf(&b, _("bounced  %s  %s"), s->b[i].rcpts, s->b[i].subject ? s->b[i].subject : "");
+		r = ui_ob_add(s);
+		r->line = buf_detach(&b);
+		r->detail = s->b[i].diagnostic && *s->b[i].diagnostic ? xstrdup(s->b[i].diagnostic) : NULL;
+		r->bounce = xstrdup(s->b[i].file);
+		r->sent = xstrdup(s->b[i].sent);
+	}
+}
+
 static void ui_ob_rows_free(struct ui_outbox *s)
 {
 	size_t i;
@@ -117,6 +146,8 @@ static void ui_ob_rows_free(struct ui_outbox *s)
 	for (i = 0; i < s->n; i++) {
 		free(s->rows[i].line);
 		free(s->rows[i].detail);
+		free(s->rows[i].bounce);
+		free(s->rows[i].sent);
 	}
 	free(s->rows);
 	s->rows = NULL;
@@ -131,6 +162,7 @@ void ui_outbox_reload(struct ui *u)
 	ui_ob_rows_free(s);
 	ui_ob_spool_rows(u, s, now);
 	ui_ob_queue_rows(u, s, now);
+	ui_ob_bounce_rows(u, s, now);
 	if (s->cur >= s->n)
 		s->cur = s->n ? s->n - 1 : 0;
 }
@@ -138,6 +170,7 @@ void ui_outbox_reload(struct ui *u)
 void ui_outbox_screen_open(struct ui *u)
 {
 	u->obs = xcalloc(1, sizeof(*u->obs));
+	u->obs->b_at = -UI_OB_BOUNCE_S;
 	ui_outbox_reload(u);
 }
 
@@ -146,6 +179,7 @@ void ui_outbox_screen_free(struct ui *u)
 	if (u->obs == NULL)
 		return;
 	ui_ob_rows_free(u->obs);
+	outbox_bounces_free(u->obs->b, u->obs->nb);
 	free(u->obs);
 	u->obs = NULL;
 }
@@ -170,7 +204,8 @@ void ui_outbox_draw(struct ui *u)
 		struct buf b = BUF_INIT;
 		bool sel = i == s->cur;
 
-		buf_printf(&b, "%s %s", s->rows[i].queued ? _("queue") : _("spool"), s->rows[i].line);
+		buf_printf(&b, "%s %s", s->rows[i].queued ? _("queue") : s->rows[i].bounce ?
+			   _("inbox") : _("spool"), s->rows[i].line);
 		ui_put(y++, 0, buf_cstr(&b), u->cols, sel ? COL_SELECTED + 1 : 0,
 		       sel ? A_BOLD : A_NORMAL);
 		if (s->rows[i].detail)
@@ -184,11 +219,22 @@ void ui_outbox_draw(struct ui *u)
 static bool ui_ob_confirm(struct ui *u, const char *question)
 {
 	char *a = ui_prompt(u, question, NULL);
-	/* L10N: the answer to a yes/no question starts with this letter */
-	bool yes = a && (a[0] == 'y' || a[0] == 'Y' || strncmp(a, _("y"), 1) == 0);
+	/* L10N: the answer yes to the outbox's (y/n) question ("y" works too) */
+	const char *y = _("y");
+	bool yes = a && (a[0] == 'y' || a[0] == 'Y' || (*y && strncmp(a, y, strlen(y)) == 0));
 
 	free(a);
 	return yes;
+}
+
+/* ui_ob_bounce_act - Enter opens the bounce, S the Sent copy (the pager
+ * over the outbox screen; q comes back) */
+static void ui_ob_bounce_act(struct ui *u, const struct ui_ob_row *r, int action)
+{
+	if (action == ACT_OPEN || action == ACT_SENT_COPY)
+		ui_pager_open(u, action == ACT_OPEN ? r->bounce : r->sent);
+	else
+		ui_message(u, "%s", _("A bounce: Enter opens it, S the message it is about."));
 }
 
 /* ui_ob_act - one action on the row under the cursor */
@@ -237,11 +283,16 @@ void ui_outbox_screen_key(struct ui *u, int action)
 	case ACT_FIRST: s->cur = 0; return;
 	case ACT_LAST: s->cur = s->n ? s->n - 1 : 0; return;
 	case ACT_RETRY: case ACT_HOLD: case ACT_EDIT: case ACT_DELETE:
+	case ACT_OPEN: case ACT_SENT_COPY:
 		if (s->n) {
 			struct ui_ob_row r = s->rows[s->cur];
 
-			ui_ob_act(u, &r, action);
-			ui_outbox_reload(u);
+			if (r.bounce)
+				ui_ob_bounce_act(u, &r, action);
+			else if (action != ACT_OPEN && action != ACT_SENT_COPY)
+				ui_ob_act(u, &r, action);
+			if (u->obs && u->pg == NULL)
+				ui_outbox_reload(u);
 		}
 		return;
 	default: ui_message(u, "%s", _("Not in the outbox: Y retry, H hold, e edit, d cancel.")); return;

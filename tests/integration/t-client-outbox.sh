@@ -58,10 +58,18 @@ until_count () {
 }
 # send SENDER SUBJECT: into the spool as compose does; prints the id
 send () {
-	printf 'From: %s\nTo: ann@poczta.test\nSubject: %s\nMessage-ID: <%s@test>\n\nbody\n' \
-		"$1" "$2" "$2" | "$OS" -c "$CONF" put "$1" ann@poczta.test
+	printf 'From: %s\nTo: ann@poczta.test\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\n\nbody\n' \
+		"$1" "$2" "$(date -R)" "$2" | "$OS" -c "$CONF" put "$1" ann@poczta.test
 }
 spool_empty () { [ -z "$("$OS" -c "$CONF" list)" ]; }
+# eventually COMMAND...: until it succeeds (30 s)
+eventually () {
+	i=0
+	until "$@"; do
+		[ $i -lt 300 ] || return 1
+		sleep 0.1; i=$((i + 1))
+	done
+}
 
 tm new-session -d -s c -x 120 -y 30 "LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN/poczta -c '$CONF'; sleep 60"
 check "the client opens" wait_for "poczta: tag:inbox" 60
@@ -72,7 +80,7 @@ check "the message is delivered through the MSA" until_count 1 "$M" outbox-one
 check "the client says it was sent" wait_for "Message sent."
 check "it shows in the index" wait_for "outbox-one"
 check "a copy is in Sent, seen" sh -c "ls '$M'/.Sent/cur/*:2,S | grep -q outbox-"
-check "the spool is empty again" spool_empty
+check "the spool is empty again" eventually spool_empty
 check "it went through the MSA as ann" grep -q "MSA info:.*sasl_username=ann\|MSA info:.*user=ann" "$T/sb/log/poczta.log"
 
 # --- undo within send_delay: taken back, nothing sent
@@ -87,16 +95,26 @@ check_eq "... nor copied into Sent" 0 "$(count "$M/.Sent" outbox-undo)"
 # --- the stack down: into the local queue, shown as queued; up: once
 "$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1
 send ann@poczta.test outbox-queued >/dev/null
+# and one to a user the MTA does not know: it bounces once the stack is up
+printf 'From: ann@poczta.test\nTo: nobody@poczta.test\nSubject: outbox-bounce\nMessage-ID: <outbox-bounce@test>\n\nx\n' |
+	"$OS" -c "$CONF" put ann@poczta.test nobody@poczta.test >/dev/null
 check "the MSA down: the message waits in the local queue" wait_for "waits in the local queue"
 tm send-keys -t c O
 check "the outbox screen shows it queued" wait_for "ann@poczta.test queued"
-check "... and Sent has its copy" until_count 1 "$M/.Sent" outbox-queued 5
-check "the spool gave it up" spool_empty
+check "... and Sent has its copy" until_count 1 "$M/.Sent" outbox-queued
+check "the spool gave both up" eventually spool_empty
 "$BIN/poczta-ctl" -c "$CONF" up >/dev/null 2>&1
 check "after up it is delivered" until_count 1 "$M" outbox-queued
 sleep 3
 check_eq "... exactly once" 1 "$(count "$M" outbox-queued)"
 check "the outbox screen no longer lists it" sh -c "! tmux -L $SOCK capture-pane -p -t c | grep -q 'ann@poczta.test queued'"
+check "the bounce shows against its message" wait_for "bounced  nobody@poczta.test  outbox-bounce"
+check "... with the diagnostic" sh -c "tmux -L $SOCK capture-pane -p -t c | grep -A1 'bounced  nobody' | grep -q '5\.1\.1'"
+tm send-keys -t c Home Enter
+check "Enter opens the bounce" wait_for "Subject: Undelivered Mail Returned to Sender"
+tm send-keys -t c q S
+check "S opens the Sent copy" wait_for "Subject: outbox-bounce"
+tm send-keys -t c q
 
 # --- a sender the MSA refuses (5xx): kept, failed, with the reply
 send someone@elsewhere.example outbox-refused >/dev/null
@@ -123,6 +141,25 @@ check "... the reply says TLS" grep -q "failed.*TLS" "$T/list"
 sleep 2
 check_eq "... nothing delivered" 0 "$(count "$M" outbox-badca)"
 check "... nothing queued" sh -c "[ -z \"\$(ls '$T/sb/data/queue/msg' 2>/dev/null)\" ]"
+
+# --- a wrong password: refused, not routed around through the queue
+"$OS" -c "$CONF" take "$("$OS" -c "$CONF" list | awk '{ print $1 }')" >/dev/null
+printf 'wrong\n' >"$T/sb/data/bad-password"; chmod 600 "$T/sb/data/bad-password"
+sed "s|^submit_password_file = .*|submit_password_file = data/bad-password|" "$CONF" >"$T/sb/badpw.conf"
+send ann@poczta.test outbox-badpw >/dev/null
+"$OS" -c "$T/sb/badpw.conf" run 30 >"$T/badpw.out"
+check "a wrong password: sending failed" grep -q "Sending failed" "$T/badpw.out"
+"$OS" -c "$CONF" list >"$T/list"
+check "... the reply is the MSA's to AUTH" grep -q "failed.*535" "$T/list"
+check "... nothing queued" sh -c "[ -z \"\$(ls '$T/sb/data/queue/msg' 2>/dev/null)\" ]"
+"$OS" -c "$CONF" take "$("$OS" -c "$CONF" list | awk '{ print $1 }')" >/dev/null
+# a password file others may read is refused before any connection
+chmod 644 "$T/sb/data/bad-password"
+send ann@poczta.test outbox-pwmode >/dev/null
+"$OS" -c "$T/sb/badpw.conf" run 30 >/dev/null
+check "a password file readable by others is refused" sh -c "'$OS' -c '$CONF' list | grep -q 'failed.*mode 0600'"
+sleep 1
+check_eq "... and nothing is sent" 0 "$(count "$M" outbox-pwmode)"
 
 # --- no clear text to a remote MSA
 sed "s|^submit = .*|submit = 192.0.2.1:587|; s|^submit_tls = .*|submit_tls = none|" "$CONF" >"$T/sb/clear.conf"

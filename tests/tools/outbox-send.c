@@ -98,6 +98,9 @@ int main(int argc, char **argv)
 	c = settings_load(argv[2], NULL);
 	if (!cfg_load(&cfg, c, &err) || (o = outbox_open(&cfg.outbox, &err)) == NULL) {
 		fprintf(stderr, "outbox-send: %s\n", buf_cstr(&err));
+		cfg_free(&cfg);
+		conf_free(c);
+		buf_free(&err);
 		return 2;
 	}
 	if (strcmp(argv[3], "put") == 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "../../client/outbox.h"
+#include "../../client/outbox_bounce.h"
 #include "fsutil.h"
 #include "maildir.h"
 #include "queue.h"
@@ -270,6 +271,43 @@ static void test_failed_is_kept(void **state)
 	buf_free(&err);
 }
 
+static const char dsn[] =
+	"From: MAILER-DAEMON@example.org\nTo: u@example.org\n"
+	"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+	"--b\nContent-Type: text/plain\n\nIt failed.\n"
+	"--b\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns; example.org\n\n"
+	"Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.1.1\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 no such user\n\n"
+	"Final-Recipient: rfc822;b@example.org\nAction: failed\nStatus: 5.2.2\n\n"
+	"--b\nContent-Type: text/rfc822-headers\n\n"
+	"From: u@example.org\nSubject: the original\nMessage-ID:\n <orig@example.org>\n\n"
+	"--b--\n";
+
+static void test_bounce_parse(void **state)
+{
+	struct outbox_bounce b;
+	char *id;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(outbox_bounce_parse(dsn, strlen(dsn), &id, &b), 0);
+	assert_string_equal(id, "<orig@example.org>");	/* folded, unfolded */
+	assert_string_equal(b.rcpts, "a@example.org, b@example.org");
+	assert_string_equal(b.diagnostic, "smtp; 550 5.1.1 no such user; 5.2.2");
+	assert_string_equal(b.subject, "the original");
+	free(id);
+	free(b.rcpts);
+	free(b.diagnostic);
+	free(b.subject);
+	/* an ordinary message is no bounce */
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(outbox_bounce_parse(msg, strlen(msg), &id, &b), -1);
+	assert_null(id);
+	free(b.subject);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftover_to_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_is_kept, setup, teardown),
+		cmocka_unit_test(test_bounce_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
