@@ -294,6 +294,7 @@ static void ui_attach_key(struct ui *u, int action)
 		break;
 	case ACT_OPEN:
 	case ACT_VIEW:
+	case ACT_COMPOSE:	/* m views here, as in mutt's attachment menu */
 		if (pg->acur < pg->mv->nparts)
 			ui_attach_view(u);
 		break;
