@@ -180,6 +180,7 @@ bool cfg_load(struct client_config *cfg, const struct conf *c, struct buf *err)
 	cfg_compose(cfg, c);
 	ok = cfg_list(cfg, c, "bind", cfg_bind, err);
 	ok &= cfg_list(cfg, c, "color", cfg_color, err);
+	ok &= outbox_config_load(&cfg->outbox, c, cfg->maildir, err);
 	if (cfg->maildir == NULL) {
 		buf_puts(err, _("no Maildir: set [client] maildir\n"));
 		ok = false;
@@ -209,5 +210,6 @@ void cfg_free(struct client_config *cfg)
 	free(cfg->hostname);
 	free(cfg->aliases);
 	free(cfg->index_spool);
+	outbox_config_free(&cfg->outbox);
 	memset(cfg, 0, sizeof(*cfg));
 }

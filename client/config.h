@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "keys.h"
+#include "outbox.h"
 
 /* What the screen paints, each with its own colour pair (pair = element + 1). */
 enum cfg_color {
@@ -48,6 +49,7 @@ struct client_config {
 	char *hostname;		/* for Message-IDs */
 	char *aliases;		/* [mta] aliases, for completion; or NULL */
 	char *index_spool;	/* DATA_DIR/index: drafts are noted there for indexing */
+	struct outbox_config outbox;	/* outbox_conf.c */
 };
 
 /* cfg_load - the client's settings from c; false with every problem in

@@ -39,6 +39,11 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_RECALL, "recall", "R", N_("go on with a postponed message from Drafts") },
 	{ ACT_HELP, "help", "?", N_("this help") },
 	{ ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
+	{ ACT_UNDO_SEND, "undo-send", "z", N_("take back the message just sent, while it counts down") },
+	{ ACT_OUTBOX, "outbox", "O", N_("the outbox: mail not yet delivered") },
+	{ ACT_RETRY, "retry", "Y", N_("outbox: send or deliver the message now") },
+	{ ACT_HOLD, "hold", "H", N_("outbox: hold or release a message in the local queue") },
+	{ ACT_EDIT, "edit", "e", N_("outbox: take the message back to edit it") },
 	{ ACT_NONE, NULL, NULL, NULL }
 };
 

@@ -26,6 +26,7 @@ enum keys_action {
 	/* the compose screen's own keymap (keys_compose_actions) */
 	ACT_C_SEND, ACT_C_TO, ACT_C_CC, ACT_C_BCC, ACT_C_SUBJECT, ACT_C_REPLY_TO, ACT_C_FROM,
 	ACT_C_EDIT, ACT_C_ATTACH, ACT_C_DETACH, ACT_C_POSTPONE, ACT_C_ABORT,
+	ACT_UNDO_SEND, ACT_OUTBOX, ACT_RETRY, ACT_HOLD, ACT_EDIT,
 	ACT_COUNT
 };
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 #include "i18n.h"
 #include "strlist.h"
@@ -203,6 +204,8 @@ static void ui_draw(struct ui *u)
 	erase();
 	if (u->help)
 		ui_help_draw(u);
+	else if (u->obs)
+		ui_outbox_draw(u);
 	else if (u->pg)
 		ui_pager_draw(u);
 	else
@@ -242,7 +245,9 @@ static void ui_dispatch(struct ui *u, int key)
 	} else if (a == ACT_HELP) {
 		u->help = true;
 		u->help_top = 0;
-	} else if (u->pg)
+	} else if (ui_outbox_key(u, a))
+		;
+	else if (u->pg)
 		ui_pager_key(u, a);
 	else if (u->sb_focus)
 		ui_sidebar_key(u, a);
@@ -269,6 +274,7 @@ int ui_run(struct client_config *cfg)
 {
 	struct ui u;
 	struct buf err = BUF_INIT;
+	time_t last_idle = time(NULL);
 	int key;
 
 	memset(&u, 0, sizeof(u));
@@ -280,6 +286,7 @@ int ui_run(struct client_config *cfg)
 		return 1;
 	}
 	sidebar_load(&u.sb, cfg->maildir, cfg);
+	ui_outbox_open(&u);
 	initscr();
 	raw();
 	noecho();
@@ -292,16 +299,20 @@ int ui_run(struct client_config *cfg)
 	sidebar_count(&u.sb, u.db);
 	if (!ui_index_push(&u, cfg->start, cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, cfg->start))
 		ui_index_push(&u, "*", cfg->threads ? MBOX_THREADS : MBOX_MESSAGES, "*");
-	timeout(UI_IDLE_MS);
 	while (!u.quit && u.ix) {
+		/* a second's tick while the outbox counts down or sends */
+		timeout(ui_outbox_tick(&u) ? 1000 : UI_IDLE_MS);
 		ui_draw(&u);
 		key = ui_key();
 		if (key >= 0)
 			ui_dispatch(&u, key);
-		else
+		else if (time(NULL) - last_idle >= UI_IDLE_MS / 1000) {
 			ui_idle(&u);
+			last_idle = time(NULL);
+		}
 	}
 	endwin();
+	ui_outbox_close(&u);
 	ui_pager_close(&u);
 	while (u.ix)
 		ui_index_pop(&u);

@@ -5,11 +5,13 @@
 #define POCZTA_CLIENT_UI_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include "config.h"
 #include "mbox.h"
 #include "sidebar.h"
 
 struct mimeview;
+struct outbox;
 
 /* An index screen: a list and where the cursor is; screens stack up as
  * threads and searches are opened, and q goes back down. */
@@ -49,6 +51,14 @@ struct ui {
 	struct ui_pager *pg;
 	char status[512];
 	int rows, cols;
+	struct outbox *ob;	/* the outbox (outbox.h), NULL when it cannot be
+				 * opened; compose sends with outbox_put(u->ob, ...) */
+	struct ui_outbox *obs;	/* the outbox screen when shown (ui_outbox.c) */
+	time_t ob_due;		/* the soonest due message, for the countdown */
+	char *ob_last;		/* the id last sent, which undo-send takes back */
+	bool ob_counting;	/* status shows the outbox's countdown */
+	bool ob_busy;		/* messages wait or are being sent */
+	time_t ob_tick;		/* the outbox's last tick */
 };
 
 /* ui_run - the client on cfg's Maildir until the user quits; exit status */
@@ -92,5 +102,20 @@ void ui_pager_key(struct ui *u, int action);
 void ui_path_draw(struct ui *u);
 /* ui_pager_relayout - render again for a new width, keeping the place */
 void ui_pager_relayout(struct ui *u);
+
+/* ui_outbox.c - the outbox: its tick, the countdown, undo-send, the
+ * screen of mail on its way out */
+void ui_outbox_open(struct ui *u);
+void ui_outbox_close(struct ui *u);
+/* ui_outbox_sent - compose calls it after outbox_put(u->ob, ..., &id):
+ * the countdown starts, undo-send can take id back; takes id */
+void ui_outbox_sent(struct ui *u, char *id);
+/* ui_outbox_tick - the outbox's work; true when the loop should tick
+ * every second (a countdown or a submission under way) */
+bool ui_outbox_tick(struct ui *u);
+/* ui_outbox_key - the undo-send and outbox keys from any screen; true
+ * when the key was one of them */
+bool ui_outbox_key(struct ui *u, int action);
+void ui_outbox_draw(struct ui *u);
 
 #endif

@@ -176,3 +176,8 @@ void aliases_free(struct aliases *al)
 	free(al->a);
 	free(al);
 }
+
+const char *aliases_name(const struct aliases *al, size_t i)
+{
+	return al && i < al->n ? al->a[i].name : NULL;
+}

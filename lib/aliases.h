@@ -14,5 +14,8 @@ struct aliases *aliases_load(const char *path, struct dsn *d);
  * duplicates; NULL when name is no alias.  Newly allocated list. */
 char **aliases_expand(const struct aliases *a, const char *name, struct dsn *d);
 void aliases_free(struct aliases *a);
+/* aliases_name - the name of entry i (0, 1, ... in file order), or NULL
+ * past the last: to list them, as the client's address completion does */
+const char *aliases_name(const struct aliases *a, size_t i);
 
 #endif

@@ -27,16 +27,27 @@ static bool mtakick_is_mta(long pid)
 	return yes;
 }
 
-bool mtakick(const char *run_dir)
+/* mtakick_signal - sig to the running poczta-mta; whether it was told */
+static bool mtakick_signal(const char *run_dir, int sig)
 {
 	char *path = xasprintf("%s/mta.pid", run_dir);
 	char *text = read_file(path, NULL);
 	long pid = text ? atol(text) : 0;
-	bool told = pid > 0 && mtakick_is_mta(pid) && kill((pid_t)pid, SIGUSR1) == 0;
+	bool told = pid > 0 && mtakick_is_mta(pid) && kill((pid_t)pid, sig) == 0;
 
 	if (told)
 		msg_debug("told poczta-mta pid=%ld", pid);
 	free(text);
 	free(path);
 	return told;
+}
+
+bool mtakick(const char *run_dir)
+{
+	return mtakick_signal(run_dir, SIGUSR1);
+}
+
+bool mtakick_reload(const char *run_dir)
+{
+	return mtakick_signal(run_dir, SIGUSR2);
 }

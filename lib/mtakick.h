@@ -8,5 +8,8 @@
  * message in the queue when it starts, as Postfix's pickup finds what
  * postdrop left, so that is no error for the caller. */
 bool mtakick(const char *run_dir);
+/* mtakick_reload - tell it (SIGUSR2) that envelopes changed (hold,
+ * release, flush) and its queue manager must read them again */
+bool mtakick_reload(const char *run_dir);
 
 #endif

@@ -248,6 +248,26 @@ static const struct conf_option client_options[] = {
 	  "the Maildir++ folder postponed messages go to", NULL },
 	{ "flowed", CONF_BOOL, "no",
 	  "send text as format=flowed (RFC 3676)", NULL },
+	{ "submit", CONF_ENDPOINT, NULL,
+	  "the MSA mail is sent through (host:port); unset: straight into the local queue", NULL },
+	{ "submit_tls", CONF_ENUM, "starttls",
+	  "TLS to the MSA: starttls (port 587), implicit (port 465), none (loopback only)",
+	  "starttls|implicit|none" },
+	{ "submit_user", CONF_STRING, NULL,
+	  "the user name for AUTH at the MSA; unset: no AUTH", NULL },
+	{ "submit_password_command", CONF_STRING, NULL,
+	  "a command (run without a shell) whose first line of output is the MSA password", NULL },
+	{ "submit_password_file", CONF_PATH, NULL,
+	  "a file (mode 0600) whose first line is the MSA password", NULL },
+	{ "submit_ca", CONF_PATH, NULL,
+	  "a CA or certificate file (PEM) to trust for the MSA; unset: the system's CAs", NULL },
+	{ "send_delay", CONF_DURATION, "5s",
+	  "how long a sent message waits in the outbox, to be taken back (0: sent at once)", NULL },
+	{ "outbox", CONF_PATH, NULL,
+	  "the outbox spool; unset: DATA_DIR/outbox when DATA_DIR is yours, else "
+	  "$XDG_STATE_HOME/poczta/outbox", NULL },
+	{ "sent", CONF_STRING, "Sent",
+	  "the folder copies of sent messages go to", NULL },
 	{ NULL, 0, NULL, NULL, NULL }
 };
 

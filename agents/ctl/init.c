@@ -144,6 +144,29 @@ static void init_conf_text(struct buf *b, const struct init_args *a, const char 
 	init_listen(b, "pop3_listen_tls", a, 995);
 	buf_puts(b, "# a sandbox on loopback: LOGIN before STARTTLS is allowed\n"
 		 "allow_clear_auth = yes\n");
+	/* the client sends through the sandbox's MSA, trusting its own cert */
+	buf_puts(b, "\n[client]\n");
+	init_listen(b, "submit", a, 587);
+	buf_printf(b, "submit_tls = starttls\nsubmit_user = %s\n"
+		   "submit_password_file = data/submit-password\nsubmit_ca = tls/cert.pem\n",
+		   a->user);
+}
+
+/* init_submit_password - DIR/data/submit-password (0600): the client's
+ * password for the MSA; 0 or -1 with err */
+static int init_submit_password(const struct init_args *a, const char *password,
+				struct buf *err)
+{
+	char *path = xasprintf("%s/data/submit-password", a->dir);
+	char *text = xasprintf("%s\n", password);
+	int rc = atomic_write_file(path, text, strlen(text), 0600);
+
+	if (rc < 0)
+		buf_printf(err, _("cannot write %s: %s"), path, strerror(errno));
+	explicit_bzero(text, strlen(text));
+	free(text);
+	free(path);
+	return rc;
 }
 
 /* init_dirs - the sandbox's folders; 0 or -1 with the failing one in err */
@@ -212,6 +235,8 @@ static int init_files(const struct init_args *a, const char *password, const cha
 	rc = certgen_selfsigned(cert, key, a->domain, INIT_CERT_DAYS, err);
 	if (rc == 0)
 		rc = init_users(a, password, err);
+	if (rc == 0)
+		rc = init_submit_password(a, password, err);
 	init_conf_text(&text, a, run_user);
 	if (rc == 0 && (rc = atomic_write_file(conf, text.data, text.len, 0644)) < 0)
 		buf_printf(err, _("cannot write %s: %s"), conf, strerror(errno));

@@ -13,7 +13,9 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "mta.h"
+#include "mtakick.h"
 #include "queue.h"
+#include "queue_ctl.h"
 #include "settings.h"
 #include "strlist.h"
 #include "xalloc.h"
@@ -25,14 +27,8 @@ static const char *const cli_states[] = { "pending", "deferred", "delivered", "f
 static void cli_kick(struct mta *m)
 {
 	char *run = settings_run_dir(m->conf);
-	char *path = xasprintf("%s/mta.pid", run);
-	char *text = read_file(path, NULL);
-	long pid = text ? atol(text) : 0;
 
-	if (pid > 0)
-		kill((pid_t)pid, SIGUSR2);
-	free(text);
-	free(path);
+	mtakick_reload(run);
 	free(run);
 }
 
@@ -76,71 +72,39 @@ static int cli_queue(struct mta *m)
 /* how long a queue command waits for a delivery of the message to end */
 #define CLI_LOCK_WAIT_MS 5000
 
-/* cli_lock - lock id's envelope for a change (a delivery under way holds it
- * until it has written its results); the fd, or -1 and a message printed */
-static int cli_lock(struct mta *m, const char *id, int *rc)
+/* cli_error - say why a change of id failed; its exit status */
+static int cli_error(const char *id, const struct dsn *d)
 {
-	struct dsn d;
-	int fd = queue_lock(m->queue, id, CLI_LOCK_WAIT_MS, &d);
-
-	if (fd < 0 && errno == EWOULDBLOCK) {
+	if (errno == EWOULDBLOCK) {
 		fprintf(stderr, _("poczta-mta: %s: being delivered now; try again when it is done\n"),
 			id);
-		*rc = EX_TEMPFAIL;
-	} else if (fd < 0) {
-		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
-		*rc = EX_DATAERR;
+		return EX_TEMPFAIL;
 	}
-	return fd;
+	fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d->text);
+	return EX_DATAERR;
 }
 
 /* cli_change - lock id, load it, apply what, write it back */
-static int cli_change(struct mta *m, const char *id, void (*what)(struct queue_env *))
+static int cli_change(struct mta *m, const char *id, void (*what)(struct queue_env *, void *))
 {
-	struct queue_env e;
 	struct dsn d;
-	int rc = 0, fd = cli_lock(m, id, &rc);
 
-	if (fd < 0)
-		return rc;
-	if (queue_load(m->queue, id, &e, &d) < 0) {
-		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
-		close(fd);
-		return EX_DATAERR;
-	}
-	what(&e);
-	rc = queue_update(m->queue, &e, &d);
-	if (rc < 0)
-		fprintf(stderr, _("poczta-mta: %s: %s\n"), id, d.text);
-	queue_env_free(&e);
-	close(fd);
-	return rc < 0 ? EX_TEMPFAIL : 0;
+	if (queue_ctl_change(m->queue, id, CLI_LOCK_WAIT_MS, what, NULL, &d) < 0)
+		return cli_error(id, &d);
+	return 0;
 }
 
 /* cli_delete - remove id from the queue, once no delivery of it runs */
 static int cli_delete(struct mta *m, const char *id)
 {
-	int rc = 0, fd = cli_lock(m, id, &rc);
+	struct dsn d;
 
-	if (fd < 0)
-		return rc;
-	rc = queue_remove(m->queue, id) < 0 ? EX_DATAERR : 0;
-	close(fd);
-	return rc;
+	if (queue_ctl_remove(m->queue, id, CLI_LOCK_WAIT_MS, &d) < 0)
+		return cli_error(id, &d);
+	return 0;
 }
 
-static void cli_now(struct queue_env *e)
-{
-	size_t i;
-	for (i = 0; i < e->nrcpts; i++)
-		if (e->rcpts[i].state == QUEUE_DEFERRED)
-			e->rcpts[i].next_try = 0;
-}
-
-static void cli_hold(struct queue_env *e) { e->held = true; }
-static void cli_release(struct queue_env *e) { e->held = false; cli_now(e); }
-
-static void cli_fail(struct queue_env *e)
+static void cli_fail(struct queue_env *e, void *arg)
 {
 	size_t i;
 	for (i = 0; i < e->nrcpts; i++)
@@ -150,6 +114,7 @@ static void cli_fail(struct queue_env *e)
 			free(e->rcpts[i].last);
 			e->rcpts[i].last = xstrdup("returned to the sender by the postmaster");
 		}
+	(void)arg;
 	e->held = false;
 }
 
@@ -159,15 +124,15 @@ static int cli_flush(struct mta *m)
 	int rc = 0;
 
 	for (id = ids; id && *id; id++)
-		rc |= cli_change(m, *id, cli_now);
+		rc |= cli_change(m, *id, queue_ctl_now);
 	strlist_free(ids);
 	return rc;
 }
 
 int mta_cli(struct mta *m, int argc, char **argv)
 {
-	static const struct { const char *name; void (*what)(struct queue_env *); } per_id[] = {
-		{ "hold", cli_hold }, { "release", cli_release }, { "bounce", cli_fail },
+	static const struct { const char *name; void (*what)(struct queue_env *, void *); } per_id[] = {
+		{ "hold", queue_ctl_hold }, { "release", queue_ctl_release }, { "bounce", cli_fail },
 	};
 	size_t i;
 	int rc;
