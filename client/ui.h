@@ -97,6 +97,9 @@ void ui_pager_close(struct ui *u);
 void ui_pager_draw(struct ui *u);
 void ui_pager_key(struct ui *u, int action);
 
+/* ui_compose.c - m, r, g, L, f and R: write, send or postpone a message */
+void ui_compose_key(struct ui *u, int action);
+
 /* ui_path.c - the path view: the message's hops, read back from its
  * Received fields (lib/hops.h), as poczta-ctl trace shows them */
 void ui_path_draw(struct ui *u);

@@ -354,6 +354,12 @@ void ui_pager_key(struct ui *u, int action)
 	case ACT_TAG:
 		ui_index_key(u, action);
 		break;
+	case ACT_COMPOSE:
+	case ACT_REPLY:
+	case ACT_GROUP_REPLY:
+	case ACT_LIST_REPLY:
+	case ACT_FORWARD:
+	case ACT_RECALL: ui_compose_key(u, action); break;
 	default: ui_message(u, _("That key does nothing in the pager; q goes back."));
 	}
 }
