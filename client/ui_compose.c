@@ -243,16 +243,16 @@ static bool ui_compose_thread_newest(struct ui *u, const struct mbox_entry *e, c
 	return *file != NULL;
 }
 
-/* ui_compose_original - the message r, g, L and f work on: the pager's,
- * else the index's current message (of a thread, its newest) */
+/* ui_compose_original - the message r, g, L and f work on: the pager's
+ * (*file NULL: its bytes are u->pg->data), else the index's current
+ * message (of a thread, its newest) */
 static bool ui_compose_original(struct ui *u, char **file, char **query)
 {
 	struct ui_index *ix = u->ix;
 	const struct mbox_entry *e = ix && ix->cur < ix->list->n ? &ix->list->e[ix->cur] : NULL;
 
 	*file = *query = NULL;
-	if (u->pg) {
-		*file = xstrdup(u->pg->file);
+	if (u->pg) {	/* its file may have been renamed since (flag S) */
 		if (e && e->file && strcmp(e->file, u->pg->file) == 0)
 			*query = mbox_query_for(ix->list, e);
 		return true;
@@ -284,11 +284,16 @@ static bool ui_compose_derive(struct ui *u, struct ui_compose *uc, int action,
 		return false;
 	if (action == ACT_FORWARD)	/* mutt's mime_forward=ask-no */
 		inline_fwd = !ui_compose_yesno(u, _("Forward as attachment? (y/n)"));
-	if ((data = read_file(file, &len)) == NULL)
+	if (file == NULL) {
+		len = u->pg->len;
+		data = xmalloc(len + 1);
+		memcpy(data, u->pg->data, len);
+		data[len] = '\0';
+	} else if ((data = read_file(file, &len)) == NULL)
 		buf_printf(&err, _("cannot read %s: %s"), file, strerror(errno));
-	else if (action == ACT_FORWARD)
+	if (data && action == ACT_FORWARD)
 		r = compose_forward(&uc->c, o, !inline_fwd, data, len, &err);
-	else
+	else if (data)
 		r = compose_reply(&uc->c, o, kinds[action - ACT_REPLY], data, len, &err);
 	uc->orig_tag = action == ACT_FORWARD ? "+passed" : "+replied";
 	if (r < 0)
