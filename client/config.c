@@ -124,7 +124,39 @@ static bool cfg_list(struct client_config *cfg, const struct conf *c, const char
 
 static bool cfg_bind(struct client_config *cfg, const char *spec, struct buf *err)
 {
+	const char *colon = strrchr(spec, ':');
+
+	if (colon && strncmp(colon + 1, "compose-", 8) == 0)
+		return keys_bind_table(&cfg->compose_keys, keys_compose_actions, spec, err);
 	return keys_bind(&cfg->keys, spec, err);
+}
+
+/* cfg_compose - the settings for writing mail; From defaults to the
+ * [global] user at the first local domain, as the sandbox has them */
+static void cfg_compose(struct client_config *cfg, const struct conf *c)
+{
+	const char *from = conf_get(c, "client", NULL, "from");
+	const char *user = conf_get(c, "global", NULL, "user");
+	char **domains = settings_domains(c);
+	char *data = settings_data_dir(c);
+
+	if (user == NULL || *user == '\0')
+		user = getenv("USER");
+	cfg->from = from ? xstrdup(from) : xasprintf("%s@%s", user && *user ? user : "user",
+						       domains[0]);
+	strlist_free(domains);
+	cfg->alternates = conf_get_list(c, "client", NULL, "alternates", NULL);
+	cfg->signature = conf_get_path(c, "client", NULL, "signature");
+	cfg->attribution = xstrdup(conf_get(c, "client", NULL, "attribution"));
+	if (conf_get(c, "client", NULL, "editor"))
+		cfg->editor = xstrdup(conf_get(c, "client", NULL, "editor"));
+	cfg->drafts = xstrdup(conf_get(c, "client", NULL, "drafts"));
+	cfg->flowed = conf_get_bool(c, "client", NULL, "flowed");
+	cfg->hostname = settings_hostname(c);
+	cfg->aliases = conf_get_path(c, "mta", NULL, "aliases");
+	cfg->index_spool = data ? xasprintf("%s/index", data) : NULL;
+	free(data);
+	keys_init_table(&cfg->compose_keys, keys_compose_actions);
 }
 
 bool cfg_load(struct client_config *cfg, const struct conf *c, struct buf *err)
@@ -146,6 +178,7 @@ bool cfg_load(struct client_config *cfg, const struct conf *c, struct buf *err)
 	memcpy(cfg->colors, cfg_default_colors, sizeof(cfg->colors));
 	keys_init(&cfg->keys);
 	cfg_searches(cfg, c);
+	cfg_compose(cfg, c);
 	ok = cfg_list(cfg, c, "bind", cfg_bind, err);
 	ok &= cfg_list(cfg, c, "color", cfg_color, err);
 	ok &= outbox_config_load(&cfg->outbox, c, cfg->maildir, err);
@@ -169,6 +202,15 @@ void cfg_free(struct client_config *cfg)
 		free(cfg->searches[i].query);
 	}
 	free(cfg->searches);
+	free(cfg->from);
+	conf_list_free(cfg->alternates);
+	free(cfg->signature);
+	free(cfg->attribution);
+	free(cfg->editor);
+	free(cfg->drafts);
+	free(cfg->hostname);
+	free(cfg->aliases);
+	free(cfg->index_spool);
 	outbox_config_free(&cfg->outbox);
 	memset(cfg, 0, sizeof(*cfg));
 }

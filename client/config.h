@@ -38,6 +38,18 @@ struct client_config {
 	struct cfg_search *searches;
 	size_t nsearches;
 	const struct conf *conf;	/* the whole file, borrowed (the agents screen) */
+	/* composing (composer.h, ui_compose.c) */
+	struct keys compose_keys;	/* the compose screen's keymap */
+	char *from;		/* [client] from, else user@first domain */
+	char **alternates;	/* NULL-terminated */
+	char *signature;	/* the file, or NULL */
+	char *attribution;
+	char *editor;		/* or NULL: $VISUAL, $EDITOR, vi */
+	char *drafts;		/* the Maildir++ folder */
+	bool flowed;
+	char *hostname;		/* for Message-IDs */
+	char *aliases;		/* [mta] aliases, for completion; or NULL */
+	char *index_spool;	/* DATA_DIR/index: drafts are noted there for indexing */
 	struct outbox_config outbox;	/* outbox_conf.c */
 };
 

@@ -238,6 +238,9 @@ static void demo_fillers(struct demo_ctx *c)
 		snprintf(subj, sizeof(subj), "%s #%d", what[i % 8], i + 1);
 		b = demo_start(c, list ? "Lists" : (i % 7 == 5 ? "Praca" : NULL),
 			       i % 3 ? "S" : "", who[i % 4], subj, 80 + i * 9, 100 + i, 0, 0);
+		if (list)	/* RFC 2919 and RFC 2369 3.4: what L (list reply) uses */
+			buf_puts(b, "List-Id: Debian Announcements <debian-announce.lists.debian.org>\n"
+				 "List-Post: <mailto:debian-announce@lists.debian.org>\n");
 		buf_printf(b, "Content-Type: text/plain; charset=us-ascii\n\n"
 			   "Message %d of the demo.\n\nLine two of the body.\n", i + 1);
 	}

@@ -14,7 +14,7 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_PAGE_UP, "page-up", "PageUp -", N_("previous page") },
 	{ ACT_FIRST, "first", "Home", N_("first line") },
 	{ ACT_LAST, "last", "End", N_("last line") },
-	{ ACT_OPEN, "open", "Enter", N_("open the thread, message or folder") },
+	{ ACT_OPEN, "open", "Enter", N_("open the thread, message, folder or attachment") },
 	{ ACT_BACK, "back", "q", N_("back to the previous screen; quit from the first") },
 	{ ACT_QUIT, "quit", "Q", N_("quit at once") },
 	{ ACT_SEARCH, "search", "/", N_("search: a notmuch query in the index, text in a message") },
@@ -29,9 +29,15 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_TAG, "tag", "t", N_("change tags: +TAG -TAG ...") },
 	{ ACT_ATTACHMENTS, "attachments", "v", N_("list the message's attachments") },
 	{ ACT_SAVE, "save", "s", N_("save the attachment (never over an existing file)") },
-	{ ACT_VIEW, "view", "m", N_("open the attachment through mailcap") },
+	{ ACT_VIEW, "view", "", N_("open the attachment through mailcap (the list: Enter, m)") },
 	{ ACT_PATH, "path", "P", N_("the message's path through the mail agents") },
 	{ ACT_AGENTS, "agents", "A", N_("the mail agents: the chain, each one's state and dialogue") },
+	{ ACT_COMPOSE, "compose", "m", N_("write a new message (in the attachment list: view)") },
+	{ ACT_REPLY, "reply", "r", N_("reply to the sender (Reply-To, else From)") },
+	{ ACT_GROUP_REPLY, "group-reply", "g", N_("reply to the sender and every recipient") },
+	{ ACT_LIST_REPLY, "list-reply", "L", N_("reply to the mailing list (List-Post)") },
+	{ ACT_FORWARD, "forward", "f", N_("forward the message, inline or as an attachment") },
+	{ ACT_RECALL, "recall", "R", N_("go on with a postponed message from Drafts") },
 	{ ACT_HELP, "help", "?", N_("this help") },
 	{ ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
 	{ ACT_UNDO_SEND, "undo-send", "z", N_("take back the message just sent, while it counts down") },
@@ -40,6 +46,26 @@ const struct keys_action_def keys_actions[] = {
 	{ ACT_HOLD, "hold", "H", N_("outbox: hold or release a message in the local queue") },
 	{ ACT_EDIT, "edit", "e", N_("outbox: take the message back to edit it") },
 	{ ACT_SENT_COPY, "sent-copy", "S", N_("outbox: open the Sent copy of a bounced message") },
+	{ ACT_NONE, NULL, NULL, NULL }
+};
+
+const struct keys_action_def keys_compose_actions[] = {
+	{ ACT_C_SEND, "compose-send", "y", N_("send the message") },
+	{ ACT_C_TO, "compose-to", "t", N_("edit To (Tab completes addresses)") },
+	{ ACT_C_CC, "compose-cc", "c", N_("edit Cc (Tab completes addresses)") },
+	{ ACT_C_BCC, "compose-bcc", "b", N_("edit Bcc (Tab completes addresses)") },
+	{ ACT_C_SUBJECT, "compose-subject", "s", N_("edit the subject") },
+	{ ACT_C_REPLY_TO, "compose-reply-to", "r", N_("edit Reply-To") },
+	{ ACT_C_FROM, "compose-from", "f", N_("edit From (Esc f as in mutt)") },
+	{ ACT_C_EDIT, "compose-edit", "e", N_("edit the message again in the editor") },
+	{ ACT_C_ATTACH, "compose-attach", "a", N_("attach a file") },
+	{ ACT_C_DETACH, "compose-detach", "D", N_("remove the attachment under the cursor") },
+	{ ACT_C_POSTPONE, "compose-postpone", "P", N_("postpone the message to Drafts") },
+	{ ACT_C_ABORT, "compose-abort", "q", N_("abort the message (asks first)") },
+	{ ACT_DOWN, "compose-down", "j Down", N_("next attachment") },
+	{ ACT_UP, "compose-up", "k Up", N_("previous attachment") },
+	{ ACT_HELP, "compose-help", "?", N_("this help") },
+	{ ACT_REDRAW, "compose-redraw", "^L", N_("redraw the screen") },
 	{ ACT_NONE, NULL, NULL, NULL }
 };
 
@@ -72,18 +98,23 @@ static void keys_set(struct keys *k, int key, enum keys_action a)
 
 void keys_init(struct keys *k)
 {
+	keys_init_table(k, keys_actions);
+	keys_set(k, '\r', ACT_OPEN);	/* Enter arrives as either */
+	keys_set(k, '\n', ACT_OPEN);
+}
+
+void keys_init_table(struct keys *k, const struct keys_action_def *table)
+{
 	const struct keys_action_def *d;
 	char *copy, *save, *w;
 
 	k->n = 0;
-	for (d = keys_actions; d->action != ACT_NONE; d++) {
+	for (d = table; d->action != ACT_NONE; d++) {
 		copy = xstrdup(d->keys);
 		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
 			keys_set(k, keys_parse(w), d->action);
 		free(copy);
 	}
-	keys_set(k, '\r', ACT_OPEN);	/* Enter arrives as either */
-	keys_set(k, '\n', ACT_OPEN);
 }
 
 int keys_parse(const char *name)
@@ -127,6 +158,12 @@ void keys_name(int key, struct buf *out)
 
 bool keys_bind(struct keys *k, const char *spec, struct buf *err)
 {
+	return keys_bind_table(k, keys_actions, spec, err);
+}
+
+bool keys_bind_table(struct keys *k, const struct keys_action_def *table, const char *spec,
+		     struct buf *err)
+{
 	const char *colon = strrchr(spec, ':');
 	const struct keys_action_def *d;
 	char *name;
@@ -147,7 +184,7 @@ bool keys_bind(struct keys *k, const char *spec, struct buf *err)
 		keys_set(k, key, ACT_NONE);
 		return true;
 	}
-	for (d = keys_actions; d->action != ACT_NONE; d++)
+	for (d = table; d->action != ACT_NONE; d++)
 		if (strcmp(colon + 1, d->name) == 0) {
 			keys_set(k, key, d->action);
 			return true;

@@ -23,6 +23,11 @@ enum keys_action {
 	ACT_HELP, ACT_REDRAW, ACT_PATH,
 	ACT_AGENTS,
 	ACT_UNDO_SEND, ACT_OUTBOX, ACT_RETRY, ACT_HOLD, ACT_EDIT, ACT_SENT_COPY,
+	/* composing (ui_compose.c) */
+	ACT_COMPOSE, ACT_REPLY, ACT_GROUP_REPLY, ACT_LIST_REPLY, ACT_FORWARD, ACT_RECALL,
+	/* the compose screen's own keymap (keys_compose_actions) */
+	ACT_C_SEND, ACT_C_TO, ACT_C_CC, ACT_C_BCC, ACT_C_SUBJECT, ACT_C_REPLY_TO, ACT_C_FROM,
+	ACT_C_EDIT, ACT_C_ATTACH, ACT_C_DETACH, ACT_C_POSTPONE, ACT_C_ABORT,
 	ACT_COUNT
 };
 
@@ -35,6 +40,10 @@ struct keys_action_def {
 };
 
 extern const struct keys_action_def keys_actions[];	/* ends with ACT_NONE */
+/* The compose screen's keys (as mutt's compose menu): a table of its own,
+ * since y, t, c, s, r, f, D and P mean other things there; its action
+ * names start with "compose-" and bind in the same [client] bind list. */
+extern const struct keys_action_def keys_compose_actions[];
 
 #define KEYS_MAX 64
 
@@ -53,6 +62,11 @@ void keys_init(struct keys *k);
  * the reason in err */
 bool keys_bind(struct keys *k, const char *spec, struct buf *err);
 enum keys_action keys_lookup(const struct keys *k, int key);
+/* keys_init_table - the default bindings of table (keys_compose_actions) */
+void keys_init_table(struct keys *k, const struct keys_action_def *table);
+/* keys_bind_table - keys_bind over the actions of table */
+bool keys_bind_table(struct keys *k, const struct keys_action_def *table, const char *spec,
+		     struct buf *err);
 /* keys_parse - a key name ("j", "Down", "PageUp", "^R", "Enter", "Tab",
  * "Space", "F1"...) to its code; -1 when it is not one */
 int keys_parse(const char *name);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <wchar.h>
 #include "i18n.h"
+#include "strlist.h"
 #include "text.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -45,8 +46,7 @@ void ui_message(struct ui *u, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ui_key - the next key as keys.h codes (curses' own codes mapped) */
-static int ui_key(void)
+int ui_key(void)
 {
 	wint_t c;
 	int r = get_wch(&c);
@@ -74,10 +74,51 @@ static int ui_key(void)
 
 char *ui_prompt(struct ui *u, const char *question, const char *initial)
 {
+	return ui_prompt_complete(u, question, initial, NULL, NULL);
+}
+
+/* ui_prompt_tab - Tab: the last comma-separated item of line replaced by
+ * the next of its completions (asked for on the first Tab of a row) */
+static size_t ui_prompt_tab(wchar_t *line, size_t n, char ***cands, size_t *next,
+			    size_t *keep, char **(*complete)(void *, const char *), void *ctx)
+{
+	char mb[2048], *item;
+	wchar_t w[512];
+	size_t m;
+
+	line[n] = L'\0';
+	if (*cands == NULL) {
+		if (wcstombs(mb, line, sizeof(mb)) == (size_t)-1)
+			return n;
+		item = strrchr(mb, ',');
+		item = item ? item + 1 : mb;
+		item += strspn(item, " ");
+		*keep = (size_t)(item - mb);
+		*cands = complete(ctx, item);
+		*next = 0;
+	}
+	if (*cands == NULL || (*cands)[0] == NULL)
+		return n;
+	if ((*cands)[*next] == NULL)
+		*next = 0;
+	if (wcstombs(mb, line, sizeof(mb)) == (size_t)-1)
+		return n;
+	mb[*keep] = '\0';
+	snprintf(mb + *keep, sizeof(mb) - *keep, "%s", (*cands)[(*next)++]);
+	m = mbstowcs(w, mb, 511);
+	if (m == (size_t)-1)
+		return n;
+	wmemcpy(line, w, m);
+	return m;
+}
+
+char *ui_prompt_complete(struct ui *u, const char *question, const char *initial,
+			 char **(*complete)(void *ctx, const char *prefix), void *ctx)
+{
 	wchar_t line[512];
-	size_t n = 0;
+	size_t n = 0, next = 0, keep = 0;
 	int k, qw = text_width(question);
-	char out[2048];
+	char out[2048], **cands = NULL;
 
 	if (initial && (n = mbstowcs(line, initial, 511)) == (size_t)-1)
 		n = 0;
@@ -99,10 +140,19 @@ char *ui_prompt(struct ui *u, const char *question, const char *initial)
 		if (k == 27 || k == 7) {	/* Esc, ^G */
 			curs_set(0);
 			ui_message(u, "%s", "");
+			strlist_free(cands);
 			return NULL;
 		}
 		if (k == '\r' || k == '\n' || k == KEYS_ENTER)
 			break;
+		if (k == '\t' && complete) {
+			n = ui_prompt_tab(line, n, &cands, &next, &keep, complete, ctx);
+			continue;
+		}
+		if (k >= 0) {	/* any other key: the next Tab completes anew */
+			strlist_free(cands);
+			cands = NULL;
+		}
 		if ((k == KEYS_BACKSPACE || k == 127 || k == 8) && n > 0)
 			n--;
 		else if (k == 21)	/* ^U */
@@ -111,6 +161,7 @@ char *ui_prompt(struct ui *u, const char *question, const char *initial)
 			line[n++] = (wchar_t)k;
 	}
 	curs_set(0);
+	strlist_free(cands);
 	line[n] = L'\0';
 	if (wcstombs(out, line, sizeof(out)) == (size_t)-1)
 		return NULL;

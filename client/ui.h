@@ -12,6 +12,7 @@
 
 struct mimeview;
 struct agents;
+struct outbox;
 
 /* An index screen: a list and where the cursor is; screens stack up as
  * threads and searches are opened, and q goes back down. */
@@ -71,6 +72,14 @@ void ui_message(struct ui *u, const char *fmt, ...) __attribute__((format(printf
 /* ui_prompt - read a line on the bottom row; newly allocated, NULL when
  * the user gave up (Esc, ^G) */
 char *ui_prompt(struct ui *u, const char *question, const char *initial);
+/* ui_prompt_complete - ui_prompt where Tab replaces the last
+ * comma-separated item with complete's candidates for it in turn (a
+ * strlist, freed with strlist_free; NULL or empty: none) */
+char *ui_prompt_complete(struct ui *u, const char *question, const char *initial,
+			 char **(*complete)(void *ctx, const char *prefix), void *ctx);
+/* ui_key - the next key as keys.h codes (curses' own codes mapped); -1
+ * when none came within the timeout */
+int ui_key(void);
 /* ui_put - text cut or padded to exactly cols columns at (y, x) in pair */
 void ui_put(int y, int x, const char *text, int cols, int pair, int attrs);
 /* ui_page - the lines a screen scrolls by */
@@ -95,6 +104,9 @@ bool ui_pager_open(struct ui *u, const char *file);
 void ui_pager_close(struct ui *u);
 void ui_pager_draw(struct ui *u);
 void ui_pager_key(struct ui *u, int action);
+
+/* ui_compose.c - m, r, g, L, f and R: write, send or postpone a message */
+void ui_compose_key(struct ui *u, int action);
 
 /* ui_path.c - the path view: the message's hops, read back from its
  * Received fields (lib/hops.h), as poczta-ctl trace shows them */

@@ -382,6 +382,12 @@ void ui_index_key(struct ui *u, int action)
 		else
 			ui_index_tag(u, unread ? "-unread" : "+unread");
 		break;
+	case ACT_COMPOSE:
+	case ACT_REPLY:
+	case ACT_GROUP_REPLY:
+	case ACT_LIST_REPLY:
+	case ACT_FORWARD:
+	case ACT_RECALL: ui_compose_key(u, action); break;
 	default:
 		if (action != ACT_NONE)
 			ui_message(u, _("That key does nothing in the index."));

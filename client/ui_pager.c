@@ -297,6 +297,7 @@ static void ui_attach_key(struct ui *u, int action)
 		break;
 	case ACT_OPEN:
 	case ACT_VIEW:
+	case ACT_COMPOSE:	/* m views here, as in mutt's attachment menu */
 		if (pg->acur < pg->mv->nparts)
 			ui_attach_view(u);
 		break;
@@ -356,6 +357,12 @@ void ui_pager_key(struct ui *u, int action)
 	case ACT_TAG:
 		ui_index_key(u, action);
 		break;
+	case ACT_COMPOSE:
+	case ACT_REPLY:
+	case ACT_GROUP_REPLY:
+	case ACT_LIST_REPLY:
+	case ACT_FORWARD:
+	case ACT_RECALL: ui_compose_key(u, action); break;
 	default: ui_message(u, _("That key does nothing in the pager; q goes back."));
 	}
 }

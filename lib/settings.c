@@ -232,6 +232,22 @@ static const struct conf_option client_options[] = {
 	{ "mailcap", CONF_STRING, NULL,
 	  "':'-separated mailcap files for HTML and attachments; unset: $MAILCAPS, else "
 	  "~/.mailcap:/etc/mailcap", NULL },
+	{ "from", CONF_STRING, NULL,
+	  "the From of mail written in the client (\"Name <addr>\"); unset: [global] user at "
+	  "the first of [global] domains", NULL },
+	{ "alternates", CONF_LIST, "",
+	  "the user's other addresses, left out of group replies", NULL },
+	{ "signature", CONF_PATH, NULL,
+	  "a file whose text goes under \"-- \" at the end of new messages", NULL },
+	{ "attribution", CONF_STRING, "On %d, %n wrote:",
+	  "the line above a quoted message: %d its date, %n its author", NULL },
+	{ "editor", CONF_STRING, NULL,
+	  "the editor for messages (split on spaces, no shell); unset: $VISUAL, else $EDITOR, "
+	  "else vi", NULL },
+	{ "drafts", CONF_STRING, "Drafts",
+	  "the Maildir++ folder postponed messages go to", NULL },
+	{ "flowed", CONF_BOOL, "no",
+	  "send text as format=flowed (RFC 3676)", NULL },
 	{ "submit", CONF_ENDPOINT, NULL,
 	  "the MSA mail is sent through (host:port); unset: straight into the local queue", NULL },
 	{ "submit_tls", CONF_ENUM, "starttls",
