@@ -50,10 +50,10 @@ client () {
 	wait_for "rm -rf" >/dev/null
 }
 
-client pl_PL.UTF-8 "q:wstecz  /:szukaj  c:zmień" "poczta: klawisze (q: wstecz)" "ta pomoc" \
+client pl_PL.UTF-8 "q:wstecz  /:szukaj  c:zmień" "poczta: klawisze (q: wstecz)" "następny wiersz" \
 	"poczta: agenci pocztowi"
-client ru_RU.UTF-8 "q:назад  /:поиск  c:сменить" "poczta: клавиши (q: назад)" "эта справка" \
+client ru_RU.UTF-8 "q:назад  /:поиск  c:сменить" "poczta: клавиши (q: назад)" "следующая строка" \
 	"poczta: почтовые агенты"
-client sv_SE.UTF-8 "q:tillbaka  /:sök  c:byt" "poczta: tangenter (q: tillbaka)" "den här hjälpen" \
+client sv_SE.UTF-8 "q:tillbaka  /:sök  c:byt" "poczta: tangenter (q: tillbaka)" "nästa rad" \
 	"poczta: e-postagenterna"
 done_testing
