@@ -7,37 +7,9 @@
 # into rows at 80x24 and stand in one row at 200 columns.
 . "$(dirname "$0")/../lib.sh"
 
-command -v tmux >/dev/null || { not_ok "tmux is installed"; done_testing; }
+. "$(dirname "$0")/../client.sh"
 command -v swaks >/dev/null || { not_ok "swaks is installed"; done_testing; }
-[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
-SOCK=poczta-agents-$$
-export TMUX_TMPDIR="$T"
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; for c in "$T"/poczta-demo.*/poczta.conf; do
-	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT
 
-screen () { tm capture-pane -p -t demo; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-20} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
-# wait_until COMMAND...: until it succeeds (20 s)
-wait_until () {
-	i=0
-	until "$@"; do
-		[ $i -lt 200 ] || { screen | sed 's/^/# /'; return 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-keys () { tm send-keys -t demo "$@"; }
 # box_line ROLE N: the Nth line (0: the top edge) of ROLE's box on the screen
 box_line () {
 	screen | python3 -c '
@@ -94,7 +66,7 @@ wait_for "poczta: tag:inbox" >/dev/null
 keys A
 check "A opens the agents screen" wait_for "poczta: the mail agents"
 for role in MUA MSA MTA MDA MAA; do
-	check "the $role box says running" wait_until box_has $role "running (pid"
+	check "the $role box says running" eventually 20 box_has $role "running (pid"
 done
 check "the MRA box says not configured (no account is watched)" box_has MRA "not configured"
 addr () { awk -v s="[$1]" -F' = ' '/^\[/ { in_s = ($0 == s) } in_s && $1 == "'"$2"'" { print $2 }' "$conf"; }
@@ -109,29 +81,29 @@ port=$(addr mta listen); port=${port##*:}
 swaks --server "127.0.0.1:$port" --from a@example.org --to user@poczta.test \
 	--header 'Subject: agents screen' --body 'hello' >"$T/swaks.out" 2>&1
 check "swaks sent a message to the MTA" grep -q "250 2.0.0 Ok: queued" "$T/swaks.out"
-check "the MTA box shows its last protocol lines" wait_until box_has MTA "C: QUIT"
-check "... and the delivery by LMTP" wait_until box_has MTA "S: 250 2.0.0 delivered to"
-check "the MDA box shows its side of LMTP" wait_until box_has MDA "S: 221 2.0.0 Bye"
-check "the MDA box's last line is the delivery or its end" wait_until box_has MDA "info: "
+check "the MTA box shows its last protocol lines" eventually 20 box_has MTA "C: QUIT"
+check "... and the delivery by LMTP" eventually 20 box_has MTA "S: 250 2.0.0 delivered to"
+check "the MDA box shows its side of LMTP" eventually 20 box_has MDA "S: 221 2.0.0 Bye"
+check "the MDA box's last line is the delivery or its end" eventually 20 box_has MDA "info: "
 
 msa=$(cat "$box/data/run/msa.pid")
 kill "$msa"
-check "the MSA killed by pid shows stopped" wait_until box_has MSA "stopped"
+check "the MSA killed by pid shows stopped" eventually 20 box_has MSA "stopped"
 check "... while the MTA still runs" box_has MTA "running (pid"
 
 tm resize-window -t demo -x 80 -y 24
 check "at 80x24 the chain wraps into two rows" \
-	wait_until tops_are "MUA:1 MSA:1 MTA:1 MDA:12 MAA:12 MRA:12"
+	eventually 20 tops_are "MUA:1 MSA:1 MTA:1 MDA:12 MAA:12 MRA:12"
 check "... the second row's first box has the arrow from the row above" \
 	sh -c "tmux -L $SOCK capture-pane -p -t demo | sed -n 14p | grep -q '^ ──→│'"
 tm resize-window -t demo -x 200 -y 30
 check "at 200 columns the chain is one row" \
-	wait_until tops_are "MUA:1 MSA:1 MTA:1 MDA:1 MAA:1 MRA:1"
+	eventually 20 tops_are "MUA:1 MSA:1 MTA:1 MDA:1 MAA:1 MRA:1"
 check "... with an arrow before each box but the first" \
 	sh -c "[ \$(tmux -L $SOCK capture-pane -p -t demo | sed -n 3p | grep -o '─→│' | wc -l) -eq 5 ]"
 
 keys q
 check "q goes back to the index" wait_for "poczta: tag:inbox"
 keys Q
-check "quitting stops the stack" wait_until sh -c "! '$BIN/poczta-ctl' -c '$conf' status | grep -q running"
+check "quitting stops the stack" eventually 20 sh -c "! '$BIN/poczta-ctl' -c '$conf' status | grep -q running"
 done_testing

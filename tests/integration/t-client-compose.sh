@@ -9,39 +9,9 @@
 # Drafts and recall.
 . "$(dirname "$0")/../lib.sh"
 
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v swaks >/dev/null || { echo "1..0 # SKIP swaks is not installed"; exit 0; }
-[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
-SOCK=poczta-compose-$$
-export TMUX_TMPDIR="$T"
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; for c in "$T"/poczta-demo.*/poczta.conf; do
-	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT
+. "$(dirname "$0")/../client.sh"
+command -v swaks >/dev/null || { not_ok "swaks is installed"; done_testing; }
 
-screen () { tm capture-pane -p -t demo; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-20} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
-keys () { tm send-keys -t demo "$@"; }
-# eventually SECONDS COMMAND...: until COMMAND succeeds
-eventually () {
-	s=$1
-	shift
-	i=0
-	until "$@"; do
-		[ $i -lt $((s * 10)) ] || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 # edit COMMANDS: what the editor does next to the file "$f"
 edit () { printf '%s\n' "$1" >"$T/edit.cmd"; }
 # back_to_inbox: q until the index of tag:inbox is in front

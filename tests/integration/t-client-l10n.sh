@@ -8,26 +8,7 @@
 # fails, never skips.
 . "$(dirname "$0")/../lib.sh"
 
-command -v tmux >/dev/null || { not_ok "tmux is installed"; done_testing; }
-[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
-SOCK=poczta-l10n-$$
-export TMUX_TMPDIR="$T"
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; for c in "$T"/*/poczta-demo.*/poczta.conf; do
-	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT
-
-screen () { tm capture-pane -p -t "$S"; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-20} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
+. "$(dirname "$0")/../client.sh"
 
 # client LOCALE STATUS HELP-TITLE HELP-LINE AGENTS: the demo under LANG=LOCALE
 client () {
@@ -41,12 +22,12 @@ client () {
 		"cd '$T/$S' && env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LC_CTYPE \
 		 -u POCZTA_LOCALEDIR TMPDIR='$T/$S' LANG=$1 $BIN/poczta --demo; sleep 60"
 	check "$1: the index's status line is translated" wait_for "$2" 60
-	tm send-keys -t "$S" '?'
+	keys '?'
 	check "$1: the help screen's title is translated" wait_for "$3"
 	check "$1: ... and its lines" wait_for "$4"
-	tm send-keys -t "$S" q A
+	keys q A
 	check "$1: the agents screen is translated" wait_for "$5"
-	tm send-keys -t "$S" Q
+	keys Q
 	wait_for "rm -rf" >/dev/null
 }
 

@@ -11,8 +11,9 @@
 # into the spool as the compose screen does with outbox_put; the client
 # running in tmux submits them on its tick.
 . "$(dirname "$0")/../lib.sh"
-
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+. "$(dirname "$0")/../client.sh"
+S=c
+CLIENT_WAIT=30
 OS=$top/tests/tools/outbox-send
 [ -x "$OS" ] || { not_ok "tests/tools/outbox-send is built"; done_testing; }
 base=$(free_port_base)
@@ -20,10 +21,7 @@ prog poczta-ctl init "$T/sb" --user ann --password annpw --domain poczta.test \
 	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
 CONF=$T/sb/poczta.conf
 M=$T/sb/mail/ann
-SOCK=poczta-outbox-$$
-export TMUX_TMPDIR="$T"
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; "$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+client_also_down "$CONF"
 
 check "init: the client submits to the MSA with STARTTLS" \
 	grep -q "^submit = 127.0.0.1:$((base + 587))\$" "$CONF"
@@ -34,17 +32,6 @@ echo "send_delay = 3" >>"$CONF"	# [client] is the file's last section
 "$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
 "$BIN/poczta-ctl" -c "$CONF" reindex >/dev/null 2>&1
 
-screen () { tm capture-pane -p -t c; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-30} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
 # count DIR SUBJECT: the messages in DIR/new and DIR/cur with that subject
 count () { grep -l "^Subject: $2\$" "$1"/new/* "$1"/cur/* 2>/dev/null | wc -l; }
 # until_count N DIR SUBJECT [SECONDS]: until count is N
@@ -62,14 +49,6 @@ send () {
 		"$1" "$2" "$(date -R)" "$2" | "$OS" -c "$CONF" put "$1" ann@poczta.test
 }
 spool_empty () { [ -z "$("$OS" -c "$CONF" list)" ]; }
-# eventually COMMAND...: until it succeeds (30 s)
-eventually () {
-	i=0
-	until "$@"; do
-		[ $i -lt 300 ] || return 1
-		sleep 0.1; i=$((i + 1))
-	done
-}
 
 tm new-session -d -s c -x 120 -y 30 "LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN/poczta -c '$CONF'; sleep 60"
 check "the client opens" wait_for "poczta: tag:inbox" 60
@@ -80,7 +59,7 @@ check "the message is delivered through the MSA" until_count 1 "$M" outbox-one
 check "the client says it was sent" wait_for "Message sent."
 check "it shows in the index" wait_for "outbox-one"
 check "a copy is in Sent, seen" sh -c "ls '$M'/.Sent/cur/*:2,S | grep -q outbox-"
-check "the spool is empty again" eventually spool_empty
+check "the spool is empty again" eventually 30 spool_empty
 check "it went through the MSA as ann" grep -q "MSA info:.*sasl_username=ann\|MSA info:.*user=ann" "$T/sb/log/poczta.log"
 
 # --- undo within send_delay: taken back, nothing sent
@@ -99,22 +78,22 @@ send ann@poczta.test outbox-queued >/dev/null
 printf 'From: ann@poczta.test\nTo: nobody@poczta.test\nSubject: outbox-bounce\nMessage-ID: <outbox-bounce@test>\n\nx\n' |
 	"$OS" -c "$CONF" put ann@poczta.test nobody@poczta.test >/dev/null
 check "the MSA down: the message waits in the local queue" wait_for "waits in the local queue"
-tm send-keys -t c O
+keys O
 check "the outbox screen shows it queued" wait_for "ann@poczta.test queued"
 check "... and Sent has its copy" until_count 1 "$M/.Sent" outbox-queued
-check "the spool gave both up" eventually spool_empty
+check "the spool gave both up" eventually 30 spool_empty
 "$BIN/poczta-ctl" -c "$CONF" up >/dev/null 2>&1
 check "after up it is delivered" until_count 1 "$M" outbox-queued
 sleep 3
 check_eq "... exactly once" 1 "$(count "$M" outbox-queued)"
-check "the outbox screen no longer lists it" sh -c "! tmux -L $SOCK capture-pane -p -t c | grep -q 'ann@poczta.test queued'"
+check "the outbox screen no longer lists it" sh -c "! tmux -L $SOCK capture-pane -p -t $S | grep -q 'ann@poczta.test queued'"
 check "the bounce shows against its message" wait_for "bounced  nobody@poczta.test  outbox-bounce"
-check "... with the diagnostic" sh -c "tmux -L $SOCK capture-pane -p -t c | grep -A1 'bounced  nobody' | grep -q '5\.1\.1'"
-tm send-keys -t c Home Enter
+check "... with the diagnostic" sh -c "tmux -L $SOCK capture-pane -p -t $S | grep -A1 'bounced  nobody' | grep -q '5\.1\.1'"
+keys Home Enter
 check "Enter opens the bounce" wait_for "Subject: Undelivered Mail Returned to Sender"
-tm send-keys -t c q S
+keys q S
 check "S opens the Sent copy" wait_for "Subject: outbox-bounce"
-tm send-keys -t c q
+keys q
 
 # --- a sender the MSA refuses (5xx): kept, failed, with the reply
 send someone@elsewhere.example outbox-refused >/dev/null
@@ -123,11 +102,11 @@ check "... with the MSA's reply" wait_for "553 5.7.1"
 check_eq "... and is not sent" 0 "$(count "$M" outbox-refused)"
 "$OS" -c "$CONF" list | grep -q "failed.*553" && ok "the spool keeps it, failed" ||
 	not_ok "the spool keeps it, failed"
-tm send-keys -t c d
+keys d
 check "cancel asks first" wait_for "Cancel this message"
-tm send-keys -t c y Enter
+keys y Enter
 check "cancelled, it is gone" sh -c "sleep 1; ! '$OS' -c '$CONF' list | grep -q failed"
-tm send-keys -t c q Q
+keys q Q
 sleep 1
 
 # --- a certificate not trusted: refused, never sent in clear nor queued

@@ -6,36 +6,8 @@
 # quitting, which stops the stack.
 . "$(dirname "$0")/../lib.sh"
 
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
-SOCK=poczta-test-$$
-export TMUX_TMPDIR="$T"	# its socket goes with the test's directory
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; for c in "$T"/poczta-demo.*/poczta.conf; do
-	[ -f "$c" ] && "$BIN/poczta-ctl" -c "$c" down >/dev/null 2>&1; done; cleanup' EXIT
+. "$(dirname "$0")/../client.sh"
 
-screen () { tm capture-pane -p -t demo; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen (20 s: valgrind, load)
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-20} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
-keys () { tm send-keys -t demo "$@"; }
-# eventually COMMAND...: until COMMAND succeeds (20 s)
-eventually () {
-	i=0
-	until "$@"; do
-		[ $i -lt 200 ] || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 # bar_at COLUMN: the sidebar's bar is at COLUMN (from 0) on the second row
 bar_at () {
 	screen | python3 -c 'import sys; l = sys.stdin.read().splitlines(); sys.exit(l[1].find("\u2502") != int(sys.argv[1]))' "$1"
@@ -137,14 +109,14 @@ check "reading marked the message read" sh -c "ls '$box'/mail/user/cur | grep -q
 keys q
 wait_for "poczta: tag:inbox" >/dev/null
 keys Home j j j
-check "before the resize the sidebar is 24 columns wide" eventually bar_at 23
+check "before the resize the sidebar is 24 columns wide" eventually 20 bar_at 23
 tm resize-window -t demo -x 60 -y 20
-check "the sidebar narrows to a third of 60 columns" eventually bar_at 19
+check "the sidebar narrows to a third of 60 columns" eventually 20 bar_at 19
 keys Enter
 check "the place is kept: Enter opens the same thread" wait_for "poczta: Spotkanie w środę"
 keys q
 tm resize-window -t demo -x 250 -y 40
-check "at 250 columns the sidebar is 24 wide again" eventually bar_at 23
+check "at 250 columns the sidebar is 24 wide again" eventually 20 bar_at 23
 check "and the index fills the width" wait_for "Kräftskiva på fredag"
 keys "?"
 check "? shows the key table" wait_for "toggle-unread"
