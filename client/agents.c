@@ -155,14 +155,16 @@ static bool agents_seen(char *const *list, const char *s)
 	return false;
 }
 
-/* agents_logs - read each agent's log once (they may share one file) */
-static void agents_logs(struct agents *a, const struct conf *c)
+/* agents_logs - read each agent's log once (they may share one file), and
+ * the client's own (its submissions: outbox.h) */
+static void agents_logs(struct agents *a, const struct conf *c, const char *client_log)
 {
 	char **seen = xcalloc(1, sizeof(char *)), *path, *text;
 	size_t i, len;
 
-	for (i = 0; i < STACKINFO_NAGENTS; i++) {
-		path = stackinfo_log_path(c, &stackinfo_agents[i]);
+	for (i = 0; i <= STACKINFO_NAGENTS; i++) {
+		path = i < STACKINFO_NAGENTS ? stackinfo_log_path(c, &stackinfo_agents[i])
+		       : client_log ? xstrdup(client_log) : stackinfo_client_log_path(c);
 		if (!agents_seen(seen, path) && (text = agents_tail(path, &len)) != NULL) {
 			agents_feed(a, text, len);
 			free(text);
@@ -224,7 +226,7 @@ void agents_load(struct agents *a, const struct conf *c, struct outbox *ob)
 	agents_box(a, "MTA")->queue = agents_queue(c);
 	if (ob)
 		agents_box(a, "MUA")->queue = agents_outbox(ob);
-	agents_logs(a, c);
+	agents_logs(a, c, ob ? outbox_log_path(ob) : NULL);
 }
 
 void agents_free(struct agents *a)

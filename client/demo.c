@@ -86,7 +86,8 @@ static int demo_ctl(const char *ctl, const char *log, char *const args[])
  * rewritten */
 static int demo_trace(const char *conf)
 {
-	static const char *const sections[] = { "[mda]\n", "[mta]\n", "[msa]\n", "[maa]\n" };
+	static const char *const sections[] = { "[mda]\n", "[mta]\n", "[msa]\n", "[maa]\n",
+						"[client]\n" };
 	size_t len, i;
 	char *text = read_file(conf, &len), *p, *line;
 	struct buf out = BUF_INIT;

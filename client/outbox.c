@@ -477,3 +477,8 @@ void outbox_list_free(struct outbox_entry *e, size_t n)
 		outbox_entry_free(&e[i]);
 	free(e);
 }
+
+const char *outbox_log_path(const struct outbox *o)
+{
+	return o->cfg->log;
+}

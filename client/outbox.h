@@ -48,6 +48,8 @@ struct outbox_config {
 	char *run_dir;		/* where mta.pid is, for mtakick */
 	char *hostname;		/* for the Received field and EHLO */
 	int timeout_ms;		/* 0: RFC 5321's */
+	char *log;		/* the client's log: what submissions did */
+	bool trace;		/* [client] trace: their dialogue into it too */
 };
 
 /* outbox_config_load - cfg from c's [client] (and [global]) with maildir
@@ -60,6 +62,8 @@ void outbox_config_free(struct outbox_config *cfg);
  * it); NULL with err set */
 struct outbox *outbox_open(const struct outbox_config *cfg, struct buf *err);
 void outbox_close(struct outbox *o);
+/* outbox_log_path - the client's log, where submissions are written */
+const char *outbox_log_path(const struct outbox *o);
 
 enum outbox_state {
 	OUTBOX_WAITING,		/* due at entry.due (the undo-send delay, or a retry) */

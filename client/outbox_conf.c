@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "outbox.h"
 #include "settings.h"
+#include "stackinfo.h"
 #include "xalloc.h"
 
 /* outbox_conf_spool - [client] outbox; else DATA_DIR/outbox when the data
@@ -31,6 +32,26 @@ static char *outbox_conf_spool(const struct conf *c)
 	if (xdg && *xdg == '/')	/* XDG Base Directory: relative ones are ignored */
 		return xasprintf("%s/poczta/outbox", xdg);
 	return xasprintf("%s/.local/state/poczta/outbox", home && *home ? home : ".");
+}
+
+/* outbox_conf_log - the client's log: beside the agents' logs when the
+ * data directory is the user's own ([global] log_file, else
+ * DATA_DIR/run/poczta.log, as lib/stackinfo.h has them); else (a system
+ * install, whose logs are the poczta user's) in the XDG state directory */
+static char *outbox_conf_log(const struct conf *c)
+{
+	char *data = settings_data_dir(c);
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	struct stat st;
+
+	if (stat(data, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid()) {
+		free(data);
+		return stackinfo_client_log_path(c);
+	}
+	free(data);
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/poczta/poczta.log", xdg);
+	return xasprintf("%s/.local/state/poczta/poczta.log", home && *home ? home : ".");
 }
 
 /* outbox_conf_loopback - whether host is a loopback address or name */
@@ -95,6 +116,8 @@ bool outbox_config_load(struct outbox_config *cfg, const struct conf *c, const c
 	cfg->queue_dir = xasprintf("%s/queue", data);
 	cfg->run_dir = settings_run_dir(c);
 	cfg->hostname = settings_hostname(c);
+	cfg->log = outbox_conf_log(c);
+	cfg->trace = conf_get_bool(c, "client", NULL, "trace");
 	ok = outbox_conf_submit(cfg, c, err);
 	free(data);
 	return ok;
@@ -114,5 +137,6 @@ void outbox_config_free(struct outbox_config *cfg)
 	free(cfg->queue_dir);
 	free(cfg->run_dir);
 	free(cfg->hostname);
+	free(cfg->log);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -16,8 +16,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "fsutil.h"
 #include "i18n.h"
 #include "maildir.h"
+#include "msg.h"
 #include "mtakick.h"
 #include "outbox.h"
 #include "outbox_int.h"
@@ -231,6 +233,41 @@ static int submit_outcome(struct outbox *o, struct outbox_entry *e, struct submi
 	return s->nsent ? OUTBOX_SENT : OUTBOX_QUEUED;
 }
 
+/* submit_log - this child writes to the client's log, never to the
+ * terminal (curses owns it): a line for each submission, and with [client]
+ * trace the dialogue with the MSA, as the agents do (lib/msg.h) */
+static void submit_log(const struct outbox_config *cfg)
+{
+	char *dir = xstrdup(cfg->log), *slash = strrchr(dir, '/');
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		(void)mkdir_p(dir, 0700);	/* the XDG state directory may be new */
+	}
+	free(dir);
+	msg_set_logfile(cfg->log);
+	msg_set_trace(cfg->trace);
+}
+
+/* submit_said - the submission's line in the log */
+static void submit_said(const struct outbox *o, const struct outbox_entry *e,
+			const struct submit_split *s, int r)
+{
+	static const char *const result[] = {
+		[OUTBOX_SENT] = "sent", [OUTBOX_QUEUED] = "queued", [OUTBOX_REFUSED] = "refused",
+		[OUTBOX_PARTIAL] = "partly sent", [OUTBOX_DEFERRED] = "deferred",
+	};
+	const char *what = r >= 0 && r < (int)(sizeof(result) / sizeof(result[0])) && result[r]
+			   ? result[r] : "?";
+
+	msg_info("submission id=%s from=<%s> msa=%s%s%s sent=%zu queued=%zu refused=%zu "
+		 "status=%s%s%s", e->id, e->sender,
+		 o->cfg->submit_host ? o->cfg->submit_host : "none",
+		 o->cfg->submit_host ? ":" : "", o->cfg->submit_host ? o->cfg->submit_port : "",
+		 s->nsent, r == OUTBOX_DEFERRED ? 0 : s->ntemp, s->nperm, what,
+		 s->why.len ? " why=" : "", s->why.len ? buf_cstr(&s->why) : "");
+}
+
 int submit_run(struct outbox *o, const char *id)
 {
 	struct outbox_entry e;
@@ -238,6 +275,7 @@ int submit_run(struct outbox *o, const char *id)
 	struct dsn *per, session;
 	int rc, r;
 
+	submit_log(o->cfg);
 	if (submit_mark(o, id, &e) < 0)
 		return OUTBOX_GONE;
 	memset(&s, 0, sizeof(s));
@@ -251,6 +289,7 @@ int submit_run(struct outbox *o, const char *id)
 		rc = submit_msa(o, &e, per, &session);
 	submit_sort(&e, per, rc, &session, &s);
 	r = submit_outcome(o, &e, &s);
+	submit_said(o, &e, &s, r);
 	strlist_free(s.temp);
 	strlist_free(s.perm);
 	buf_free(&s.why);

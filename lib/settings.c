@@ -268,6 +268,9 @@ static const struct conf_option client_options[] = {
 	  "$XDG_STATE_HOME/poczta/outbox", NULL },
 	{ "sent", CONF_STRING, "Sent",
 	  "the folder copies of sent messages go to", NULL },
+	{ "trace", CONF_BOOL, "no",
+	  "write the submission dialogue with the MSA (\"MUA C:\" / \"MUA S:\" lines, AUTH "
+	  "masked) to the client's log, where the agents screen shows it", NULL },
 	{ NULL, 0, NULL, NULL, NULL }
 };
 

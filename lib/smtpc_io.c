@@ -91,11 +91,11 @@ int smtpc_read_reply(struct smtpc *s, int timeout_ms)
 	return 0;
 }
 
-/* smtpc_trace_cmd - show a command in the trace; a secret one (AUTH) shows
- * only its verb */
+/* smtpc_trace_cmd - show a command in the trace; a secret one shows its
+ * words but the last ("AUTH PLAIN <hidden>"; a LOGIN answer: "<hidden>") */
 static void smtpc_trace_cmd(const char *p, size_t len, bool secret)
 {
-	const char *sp = secret ? memchr(p, ' ', len) : NULL;
+	const char *sp = secret ? memrchr(p, ' ', len) : NULL;
 	struct buf t = BUF_INIT;
 
 	if (!secret) {

@@ -59,7 +59,7 @@ char *stackinfo_pid_file(const struct conf *c, const struct stackinfo_agent *a)
 	return p;
 }
 
-char *stackinfo_log_path(const struct conf *c, const struct stackinfo_agent *a)
+static char *stackinfo_log_named(const struct conf *c, const char *name)
 {
 	char *log = conf_get_path(c, "global", NULL, "log_file");
 	char *run;
@@ -67,9 +67,19 @@ char *stackinfo_log_path(const struct conf *c, const struct stackinfo_agent *a)
 	if (log)
 		return log;
 	run = settings_run_dir(c);
-	log = xasprintf("%s/%s.log", run, a->name);
+	log = xasprintf("%s/%s.log", run, name);
 	free(run);
 	return log;
+}
+
+char *stackinfo_log_path(const struct conf *c, const struct stackinfo_agent *a)
+{
+	return stackinfo_log_named(c, a->name);
+}
+
+char *stackinfo_client_log_path(const struct conf *c)
+{
+	return stackinfo_log_named(c, "poczta");
 }
 
 pid_t stackinfo_read_pid(const char *path)

@@ -36,6 +36,8 @@ char *stackinfo_pid_file(const struct conf *c, const struct stackinfo_agent *a);
  * DATA_DIR/run/NAME.log; newly allocated */
 char *stackinfo_log_path(const struct conf *c, const struct stackinfo_agent *a);
 /* stackinfo_read_pid - the pid in path, 0 when missing or malformed */
+/* stackinfo_client_log_path - the same for the client (poczta.log) */
+char *stackinfo_client_log_path(const struct conf *c);
 pid_t stackinfo_read_pid(const char *path);
 /* stackinfo_alive - whether pid runs (and is not a zombie) and, when /proc
  * says, runs program ("" for any) */

@@ -57,7 +57,8 @@ tm new-session -d -s demo -x 120 -y 30 \
 check "the demo opens on the inbox" wait_for "poczta: tag:inbox" 60
 box=$(ls -d "$T"/poczta-demo.* | head -n 1)
 conf=$box/poczta.conf
-check "the demo turns the agents' trace on" sh -c "[ \$(grep -c '^trace = yes' '$conf') -eq 4 ]"
+check "the demo turns the agents' and the client's trace on" \
+	sh -c "[ \$(grep -c '^trace = yes' '$conf') -eq 5 ]"
 keys '?'
 check "the help screen names A and the agents screen" \
 	wait_for "A               agents          the mail agents"
@@ -85,6 +86,21 @@ check "the MTA box shows its last protocol lines" eventually 20 box_has MTA "C: 
 check "... and the delivery by LMTP" eventually 20 box_has MTA "S: 250 2.0.0 delivered to"
 check "the MDA box shows its side of LMTP" eventually 20 box_has MDA "S: 221 2.0.0 Bye"
 check "the MDA box's last line is the delivery or its end" eventually 20 box_has MDA "info: "
+
+# the client's own submission ([client] trace): put into its spool as the
+# compose screen does, submitted by the running client to the demo's MSA
+printf 'From: user@poczta.test\nTo: user@poczta.test\nSubject: agents mua\n\nhi\n' |
+	"$top/tests/tools/outbox-send" -c "$conf" put user@poczta.test user@poczta.test >/dev/null
+check "the MUA box shows its dialogue with the MSA" eventually 40 box_has MUA "S: 221"
+check "... and its last line is the submission" eventually 20 box_has MUA "info: submission"
+log=$box/log/poczta.log
+check "the client's log has the submission's outcome" \
+	grep -q "MUA info: submission id=.* msa=127.0.0.1:.* sent=1 .*status=sent" "$log"
+check "... and its dialogue, labelled MUA" grep -q "MUA C: EHLO " "$log"
+check "... with the AUTH data hidden" grep -q "MUA C: AUTH PLAIN <hidden>\$" "$log"
+pw=$(head -n 1 "$box/data/submit-password")
+check "... the password nowhere in the log, plain or in base64" sh -c "! grep -qF -e '$pw' \
+	-e \"\$(printf '\\0user\\0%s' '$pw' | base64)\" '$log'"
 
 msa=$(cat "$box/data/run/msa.pid")
 kill "$msa"
