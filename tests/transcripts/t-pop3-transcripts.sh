@@ -10,43 +10,7 @@
 
 drv=$top/tests/tools/pop3d-transcript
 
-run_drv () {
-	if [ -n "${VALGRIND:-}" ]; then
-		valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite "$drv" "$@"
-	else
-		"$drv" "$@"
-	fi
-}
-
-# play IN: one TAP line for the three ways of feeding IN
-play () {
-	in=$1
-	name=pop3/$(basename "$in" .in)
-	ref=${in%.in}.ref
-	failed=
-	ways="whole bytes chunks"
-	[ -n "${VALGRIND:-}" ] && ways="whole bytes"
-	for how in $ways; do
-		case $how in
-		whole) set -- ;;
-		bytes) set -- -b ;;
-		chunks) set -- -c 7 ;;
-		esac
-		if ! run_drv "$@" "$in" >"$T/out" 2>"$T/err"; then
-			failed="$failed $how(exit)"
-			sed 's/^/#   /' "$T/err"
-		elif ! diff -u "$ref" "$T/out" >"$T/diff" 2>&1; then
-			failed="$failed $how"
-			sed 's/^/#   /' "$T/diff"
-		fi
-	done
-	if [ -z "$failed" ]; then
-		ok "$name"
-	else
-		not_ok "$name (differs when fed:$failed)"
-	fi
-}
+. "$top/tests/transcripts/play.sh"
 
 # trace IN: with the trace on, no password shows, plain or in base64
 # ("secret", "wrong" and their PLAIN messages): PASS lines are "PASS ****",
@@ -66,10 +30,9 @@ trace () {
 	fi
 }
 
-[ -x "$drv" ] || { not_ok "tests/tools/pop3d-transcript is built"; done_testing; }
 for in in "$top/tests/transcripts/pop3"/*.in; do
 	[ -f "$in" ] || continue
-	play "$in"
+	play "pop3/$(basename "$in" .in)" "$in"
 	grep -qiE '^(pass|auth) ' "$in" && trace "$in"
 done
 done_testing

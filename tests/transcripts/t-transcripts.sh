@@ -10,44 +10,7 @@
 
 drv=$top/tests/tools/smtpd-transcript
 
-run_drv () {
-	if [ -n "${VALGRIND:-}" ]; then
-		valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite "$drv" "$@"
-	else
-		"$drv" "$@"
-	fi
-}
-
-# play MODE IN: one TAP line for the three ways of feeding IN
-play () {
-	mode=$1 in=$2
-	name=$mode/$(basename "$in" .in)
-	ref=${in%.in}.ref
-	failed=
-	ways="whole bytes chunks"
-	# under valgrind two ways are enough to see memory errors, and quicker
-	[ -n "${VALGRIND:-}" ] && ways="whole bytes"
-	for how in $ways; do
-		case $how in
-		whole) set -- ;;
-		bytes) set -- -b ;;
-		chunks) set -- -c 7 ;;
-		esac
-		if ! run_drv -m "$mode" "$@" "$in" >"$T/out" 2>"$T/err"; then
-			failed="$failed $how(exit)"
-			sed 's/^/#   /' "$T/err"
-		elif ! diff -u "$ref" "$T/out" >"$T/diff" 2>&1; then
-			failed="$failed $how"
-			sed 's/^/#   /' "$T/diff"
-		fi
-	done
-	if [ -z "$failed" ]; then
-		ok "$name"
-	else
-		not_ok "$name (differs when fed:$failed)"
-	fi
-}
+. "$top/tests/transcripts/play.sh"
 
 # trace MODE IN: with the protocol trace on, no credential of the AUTH
 # dialogues (base64 or decoded) shows: AUTH lines are "AUTH mech" or
@@ -66,11 +29,10 @@ trace () {
 	fi
 }
 
-[ -x "$drv" ] || { not_ok "tests/tools/smtpd-transcript is built"; done_testing; }
 for mode in lmtp smtp submission; do
 	for in in "$top/tests/transcripts/$mode"/*.in; do
 		[ -f "$in" ] || continue
-		play "$mode" "$in"
+		play "$mode/$(basename "$in" .in)" "$in" -m "$mode"
 		grep -q '^!auth' "$in" && trace "$mode" "$in"
 	done
 done
