@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "msg.h"
 #include "pop3d.h"
+#include "transcript.h"
 #include "xalloc.h"
 
 /* alice's maildrop: as RETR sends them, CR LF line ends */
@@ -204,34 +205,6 @@ static void tr_feed(struct tr *t, const char *d, size_t n)
 	}
 }
 
-/* tr_unescape - the bytes a .in line stands for; false if it ends in \c */
-static bool tr_unescape(const char *l, struct buf *b)
-{
-	unsigned v;
-
-	for (; *l; l++) {
-		if (*l != '\\' || !l[1]) {
-			buf_putc(b, *l);
-			continue;
-		}
-		switch (*++l) {
-		case 'r': buf_putc(b, '\r'); break;
-		case 'n': buf_putc(b, '\n'); break;
-		case 't': buf_putc(b, '\t'); break;
-		case '0': buf_putc(b, '\0'); break;
-		case 'c': return false;
-		case 'x':
-			if (sscanf(l + 1, "%2x", &v) == 1) {
-				buf_putc(b, (int)v);
-				l += 2;
-			}
-			break;
-		default: buf_putc(b, *l); break;
-		}
-	}
-	return true;
-}
-
 /* tr_limits - "!limits line=N errors=N auth=N" */
 static void tr_limits(struct tr *t, const char *arg)
 {
@@ -253,9 +226,7 @@ static void tr_limits(struct tr *t, const char *arg)
 /* tr_directive - one "!" line; pending bytes were fed before */
 static void tr_directive(struct tr *t, const char *l)
 {
-	struct buf b = BUF_INIT, one = BUF_INIT;
-	long n;
-	int used = 0;
+	struct buf b = BUF_INIT;
 
 	if (strncmp(l, "!limits", 7) == 0)
 		tr_limits(t, l + 7);
@@ -276,72 +247,32 @@ static void tr_directive(struct tr *t, const char *l)
 		tr_note(t, "eof");
 		pop3d_eof(tr_session(t));
 		t->closed = true;
-	} else if (sscanf(l, "!repeat %ld %n", &n, &used) == 1 && used > 0) {
-		bool crlf = tr_unescape(l + used, &one);
-		for (; n > 0; n--)
-			buf_append(&b, one.data, one.len);
-		if (crlf)
-			buf_puts(&b, "\r\n");
+	} else if (tr_repeat(l, &b))
 		tr_feed(t, b.data, b.len);
-	}
-	buf_free(&one);
 	buf_free(&b);
 }
 
-/* tr_print - the output, one reply or note a line; a line not ended by
- * CR LF is marked, so is any control byte */
-static void tr_print(const struct buf *o)
+static void tr_feed_ops(void *ctx, const char *d, size_t n)
 {
-	size_t i;
+	tr_feed(ctx, d, n);
+}
 
-	for (i = 0; i < o->len; i++) {
-		unsigned char c = (unsigned char)o->data[i];
-		if (c == '\r' && i + 1 < o->len && o->data[i + 1] == '\n') {
-			putchar('\n');
-			i++;
-		} else if (c == '\n') {
-			fputs(" [bare LF]\n", stdout);
-		} else if (c < 0x20 || c >= 0x7f) {
-			printf("\\x%02x", c);
-		} else {
-			putchar(c);
-		}
-	}
-	if (o->len && o->data[o->len - 1] != '\n')
-		fputs(" [no line end]\n", stdout);
+static void tr_directive_ops(void *ctx, const char *line)
+{
+	tr_directive(ctx, line);
 }
 
 /* tr_run - read the dialogue file and play it */
 static void tr_run(struct tr *t, FILE *f)
 {
-	struct buf pend = BUF_INIT;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct tr_play_ops ops = { t, tr_feed_ops, tr_directive_ops, NULL };
 
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (line[0] == '#')
-			continue;
-		if (line[0] == '!') {
-			if (pend.len)
-				tr_feed(t, pend.data, pend.len);
-			buf_reset(&pend);
-			tr_directive(t, line);
-			continue;
-		}
-		if (tr_unescape(line, &pend))
-			buf_puts(&pend, "\r\n");
-	}
-	tr_feed(t, pend.data, pend.len);
+	tr_play(f, &ops);
 	if (!t->closed) {
 		tr_note(t, "eof");
 		pop3d_eof(tr_session(t));
 	}
 	pop3d_free(t->p);
-	free(line);
-	buf_free(&pend);
 }
 
 int main(int argc, char **argv)
