@@ -6,7 +6,6 @@
 #include <libetpan/libetpan.h>
 #include "compose_int.h"
 #include "mimeview.h"
-#include "mimeview_int.h"
 #include "xalloc.h"
 
 /* addr_field - an address field decoded to what the user typed; a field
@@ -67,10 +66,9 @@ static bool flowed(const char *msg, size_t len, const char *id)
  * joined back into the lines the user wrote */
 static void body(struct compose *c, const char *msg, size_t len, const struct mimeview_part *pt)
 {
-	struct buf raw = BUF_INIT, u = BUF_INIT, t = BUF_INIT;
+	struct buf u = BUF_INIT, t = BUF_INIT;
 
-	mimeview_part_data(msg, len, pt->id, &raw);
-	mv_to_utf8(&u, raw.data ? raw.data : "", raw.len, pt->charset);
+	mimeview_part_text(msg, len, pt, &u);
 	/* quoted-printable text comes back with CRLF (RFC 2046 4.1.1) */
 	for (size_t i = 0; i < u.len; i++)
 		if (!(u.data[i] == '\r' && i + 1 < u.len && u.data[i + 1] == '\n'))
@@ -83,7 +81,6 @@ static void body(struct compose *c, const char *msg, size_t len, const struct mi
 	} else {
 		c->body = buf_detach(&t);
 	}
-	buf_free(&raw);
 	buf_free(&u);
 	buf_free(&t);
 }

@@ -68,6 +68,11 @@ void mimeview_free(struct mimeview *mv);
 /* mimeview_part_data - append the decoded octets of part id to out;
  * false when there is no such part */
 bool mimeview_part_data(const char *data, size_t len, const char *id, struct buf *out);
+/* mimeview_part_text - the same for a text part pt, converted from its
+ * charset to UTF-8 (bytes not valid there as U+FFFD); false when there is
+ * no such part */
+bool mimeview_part_text(const char *data, size_t len, const struct mimeview_part *pt,
+			struct buf *out);
 /* mimeview_part_save - write the decoded part to dest, never overwriting
  * (O_CREAT|O_EXCL), fsync'ed; 0 or -errno (-EEXIST when dest exists) */
 int mimeview_part_save(const char *data, size_t len, const char *id, const char *dest);

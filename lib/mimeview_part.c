@@ -86,6 +86,18 @@ bool mimeview_part_data(const char *data, size_t len, const char *id, struct buf
 	return ok;
 }
 
+bool mimeview_part_text(const char *data, size_t len, const struct mimeview_part *pt,
+			struct buf *out)
+{
+	struct buf raw = BUF_INIT;
+	bool ok = mimeview_part_data(data, len, pt->id, &raw);
+
+	if (ok)
+		mv_to_utf8(out, raw.data ? raw.data : "", raw.len, pt->charset);
+	buf_free(&raw);
+	return ok;
+}
+
 int mimeview_part_save(const char *data, size_t len, const char *id, const char *dest)
 {
 	struct buf b = BUF_INIT;

@@ -106,6 +106,24 @@ static void test_qp_latin2(void **state)
 	check("qp-latin2.eml", NULL, exp);
 }
 
+/* a text part's text in UTF-8 from its charset (what compose_draft reads
+ * back): the KOI8-R base64 body; no such part is false */
+static void test_part_text(void **state)
+{
+	struct mimeview_part pt = { .id = (char *)"1", .charset = (char *)"koi8-r" };
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *msg = corpus("b64-koi8r.eml", &len);
+
+	(void)state;
+	assert_true(mimeview_part_text(msg, len, &pt, &b));
+	assert_non_null(strstr(buf_cstr(&b), "Съешь же ещё этих мягких французских булок"));
+	pt.id = (char *)"7";
+	assert_false(mimeview_part_text(msg, len, &pt, &b));
+	buf_free(&b);
+	free(msg);
+}
+
 /* base64 in KOI8-R, B-encoded words */
 static void test_b64_koi8r(void **state)
 {
@@ -690,6 +708,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qp_latin2),
 		cmocka_unit_test(test_b64_koi8r),
+		cmocka_unit_test(test_part_text),
 		cmocka_unit_test(test_charset_aliases),
 		cmocka_unit_test(test_swedish_utf8),
 		cmocka_unit_test(test_rfc2231_names),
