@@ -55,4 +55,18 @@ for _ in range(200):
         for s in socks: s.close()
 PY
 }
+# sandbox USER PASSWORD: a sandbox by poczta-ctl init in $T/sb for USER at
+# poczta.test, on a free port base; sets base and CONF
+sandbox () {
+	base=$(free_port_base)
+	prog poczta-ctl init "$T/sb" --user "$1" --password "$2" --domain poczta.test \
+		--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
+	CONF=$T/sb/poczta.conf
+}
+# sandbox_up: its stack started (poczta-ctl up), and stopped when the test ends
+sandbox_up () {
+	"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 ||
+		{ not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
+	trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+}
 done_testing () { exit $tap_failed; }

@@ -8,15 +8,11 @@
 for p in mbsync fetchmail neomutt; do
 	command -v $p >/dev/null || { not_ok "$p is installed (debian-packages)"; done_testing; }
 done
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 IMAP=$((base + 143)) IMAPS=$((base + 993))
 A=$T/sb/mail/alice
 CA=$T/sb/tls/cert.pem
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 # three messages on the server, one in a folder
 mkdir -p "$A/.Lists/cur" "$A/.Lists/new" "$A/.Lists/tmp"

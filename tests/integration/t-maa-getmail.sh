@@ -6,15 +6,11 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v getmail >/dev/null || { not_ok "getmail is installed (debian-packages: getmail6)"; done_testing; }
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 IMAPS=$((base + 993)) POP3S=$((base + 995))
 A=$T/sb/mail/alice
 CA=$T/sb/tls/cert.pem
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 for i in 1 2 3; do
 	printf 'From: a@example.org\nSubject: getmail %s\nMessage-ID: <g%s@example.org>\n\nbody %s\n' \

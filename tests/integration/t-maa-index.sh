@@ -7,14 +7,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v notmuch >/dev/null || { not_ok "notmuch is installed (debian-packages)"; done_testing; }
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 IMAPS=$((base + 993)) POP3S=$((base + 995))
 A=$T/sb/mail/alice
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 printf '[database]\npath=%s\n' "$A" >"$T/nm.cfg"
 nm () { NOTMUCH_CONFIG=$T/nm.cfg notmuch "$@" 2>/dev/null; }

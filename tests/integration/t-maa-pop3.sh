@@ -5,10 +5,7 @@
 # nothing), the maildrop locked against a second session.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 POP=$((base + 110)) POPS=$((base + 995))
 A=$T/sb/mail/alice
 sed -i 's/^allow_clear_auth = yes$/allow_clear_auth = no/' "$CONF"
@@ -17,8 +14,7 @@ for i in 1 2 3; do
 	printf 'From: a@example.org\nSubject: pop %s\n\nline one of %s\nline two\n.dot line\n' $i $i \
 		>"$A/new/100$i.x"
 done
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 timeout 60 python3 - "$POP" "$POPS" "$T/sb/tls/cert.pem" >"$T/py.out" 2>&1 <<'PY'
 import poplib, ssl, sys, socket, time

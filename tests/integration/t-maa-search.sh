@@ -7,14 +7,10 @@
 # searched by reading its messages.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 IMAPS=$((base + 993))
 A=$T/sb/mail/alice
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 for s in "hello world" "quick brown fox" "jumps over" "Zażółć gęślą jaźń"; do
 	printf 'Subject: %s\n\n%s, said the message.\n' "$s" "$s" |

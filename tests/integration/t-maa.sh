@@ -6,16 +6,12 @@
 # second, and UIDs that survive a restart.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password secret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice secret
 IMAP=$((base + 143)) IMAPS=$((base + 993)) SMTP=$((base + 25))
 A=$T/sb/mail/alice
 # a sandbox allows clear-text login on loopback; this test wants TLS first
 sed -i 's/^allow_clear_auth = yes$/allow_clear_auth = no/' "$CONF"
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 ok "poczta-ctl up starts poczta-maa"
 
 # py SCRIPT: run Python with the ports and the sandbox's CA in argv

@@ -8,13 +8,9 @@
 # one leaves the old in use.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password sekret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice sekret
 sed -i 's|^\[msa\]$|[msa]\nauth_delay_ms = 400|' "$CONF"
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 SUB=$((base + 587)); TLS=$((base + 465)); CERT=$T/sb/tls/cert.pem
 LOG=$T/sb/log/poczta.log
 

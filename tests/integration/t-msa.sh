@@ -8,15 +8,11 @@
 # Failed logins and the certificate reload are in t-msa-auth.sh.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password sekret --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice sekret
 prog poczta-ctl -c "$CONF" adduser bob --password bobpw --address bob@example.org >/dev/null 2>&1
 printf 'team: alice, bob\n' >"$T/sb/aliases"
 sed -i 's|^\[mta\]$|[mta]\naliases = aliases|' "$CONF"
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 SUB=$((base + 587)); TLS=$((base + 465)); CERT=$T/sb/tls/cert.pem
 A=$T/sb/mail/alice; B=$T/sb/mail/bob
 

@@ -6,10 +6,7 @@
 # exit statuses, a stopped MTA, and the sendmail link of make install.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password x --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice x
 prog poczta-ctl -c "$CONF" adduser bob --password y >/dev/null 2>&1
 prog poczta-ctl -c "$CONF" adduser carol --password z >/dev/null 2>&1
 printf 'team: alice, bob\n' >"$T/sb/aliases"
@@ -17,8 +14,7 @@ sed -i 's|^\[mta\]$|[mta]\naliases = aliases\nmax_message_size = 200k|' "$CONF"
 A=$T/sb/mail/alice
 B=$T/sb/mail/bob
 C=$T/sb/mail/carol
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 POCZTA_CONFIG=$CONF; export POCZTA_CONFIG
 me=$(id -un)
 

@@ -4,13 +4,9 @@
 # notmuch index) and from the queue while it waits; the agents' log lines.
 . "$(dirname "$0")/../lib.sh"
 
-base=$(free_port_base)
-prog poczta-ctl init "$T/sb" --user alice --password x --domain poczta.test \
-	--port-base "$base" >/dev/null 2>&1 || { not_ok "poczta-ctl init"; done_testing; }
-CONF=$T/sb/poczta.conf
+sandbox alice x
 A=$T/sb/mail/alice
-"$BIN/poczta-ctl" -c "$CONF" up >"$T/up.log" 2>&1 || { not_ok "poczta-ctl up: $(cat "$T/up.log")"; done_testing; }
-trap '"$BIN/poczta-ctl" -c "$CONF" down >/dev/null 2>&1; cleanup' EXIT
+sandbox_up
 
 # found SUBJECT: the delivered message with that subject (10 s at most)
 found () {
