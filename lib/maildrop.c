@@ -85,8 +85,19 @@ int maildrop_write(struct maildrop_file *f, const void *p, size_t len, struct ds
 	return 0;
 }
 
+/* maildrop_sync_dir - the rename made durable: fsync of the directory,
+ * which needs read permission the maildrop (1733) does not give its
+ * users; for them syncfs(2) of the file's file system, which takes the
+ * directory with it */
+static int maildrop_sync_dir(const struct maildrop_file *f)
+{
+	if (fsync_dir(f->dir) == 0)
+		return 0;
+	return errno == EACCES ? syncfs(f->fd) : -1;
+}
+
 int maildrop_commit(struct maildrop_file *f, const struct queue_env *env, char *id,
-		    struct dsn *d)
+		    size_t idsize, struct dsn *d)
 {
 	struct buf e = BUF_INIT;
 	char head[MAILDROP_HEAD], line[MAILDROP_HEAD];
@@ -106,11 +117,11 @@ int maildrop_commit(struct maildrop_file *f, const struct queue_env *env, char *
 		maildrop_fail(d, "cannot write", f->tmp);
 	else if (rename(f->tmp, path) < 0)
 		maildrop_fail(d, "cannot rename into", path);
-	else if (fsync_dir(f->dir) < 0) {
+	else if (maildrop_sync_dir(f) < 0) {
 		maildrop_fail(d, "cannot sync", f->dir);
 		unlink(path);	/* not said to be queued: not left to be sent */
 	} else {
-		snprintf(id, 64, "%s", f->name);
+		snprintf(id, idsize, "%s", f->name);
 		rc = 0;
 	}
 	buf_free(&e);

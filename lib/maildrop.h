@@ -37,10 +37,10 @@ struct maildrop_file;
 struct maildrop_file *maildrop_new(const char *dir, struct dsn *d);
 int maildrop_write(struct maildrop_file *f, const void *p, size_t len, struct dsn *d);
 /* maildrop_commit - the envelope written and the file made durable under
- * its final name (into id, at least 64 octets); 0, or -1 with d set and
- * nothing left behind.  Frees f either way. */
+ * its final name (into id, idsize octets); 0, or -1 with d set and nothing
+ * left behind.  Frees f either way. */
 int maildrop_commit(struct maildrop_file *f, const struct queue_env *env, char *id,
-		    struct dsn *d);
+		    size_t idsize, struct dsn *d);
 void maildrop_abort(struct maildrop_file *f);
 
 /* The MTA's side. */
@@ -51,7 +51,6 @@ struct maildrop_pickup {
 	const char *hostname;		/* for the Received field */
 	unsigned long long max_size;	/* 0: no limit */
 	size_t max_rcpts;		/* 0: no limit */
-	uid_t own_uid;			/* the MTA's user: its own files are taken too */
 };
 
 /* maildrop_prepare - dir made (or its mode set) MAILDROP_MODE; 0, or -1

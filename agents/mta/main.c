@@ -80,6 +80,7 @@ static void mta_setup(struct mta *m, const struct conf *c, char *path)
 	if (aliases && (m->aliases = aliases_load(aliases, &d)) == NULL)
 		msg_fatal("%s", d.text);
 	m->queue_dir = xasprintf("%s/queue", data);
+	m->maildrop_dir = xasprintf("%s/maildrop", data);
 	if ((m->queue = queue_open(m->queue_dir, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	m->policy.relay_networks = strlist_split(conf_get(c, "mta", NULL, "relay_networks"), ", ");
@@ -113,6 +114,7 @@ static void mta_teardown(struct mta *m)
 	aliases_free(m->aliases);
 	queue_close(m->queue);
 	free(m->queue_dir);
+	free(m->maildrop_dir);
 	tls_server_free(m->tls);
 	strlist_free(m->policy.relay_networks);
 	free(m->mda);

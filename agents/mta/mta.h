@@ -35,6 +35,7 @@ struct mta {
 	struct aliases *aliases;
 	struct queue *queue;
 	char *queue_dir;
+	char *maildrop_dir;	/* DATA_DIR/maildrop: local users' mail (lib/maildrop.h) */
 	struct tls_server *tls;		/* NULL: no STARTTLS offered */
 	unsigned long long max_size;
 	size_t max_rcpts;

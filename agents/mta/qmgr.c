@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "fsutil.h"
+#include "maildrop.h"
 #include "msg.h"
 #include "mta.h"
 #include "queue.h"
@@ -28,6 +29,7 @@
 #include "xalloc.h"
 
 #define QMGR_NEVER ((time_t)-1)
+#define QMGR_PICKUP_MAX 100	/* maildrop files taken in one scan */
 #define MTA_WORKER_MAX_USE 100		/* messages a worker delivers before it is replaced */
 #define MTA_WORKER_IDLE_MS 2000		/* an idle worker lets its LMTP connection go */
 
@@ -358,9 +360,16 @@ static void qmgr_pass(struct qmgr *q)
 void qmgr_run(struct mta *m)
 {
 	struct qmgr q = { m, NULL, 0, 0, NULL };
+	struct maildrop_pickup pk = { m->maildrop_dir, m->queue, &m->policy, m->hostname,
+				      m->max_size, m->max_rcpts };
 	struct sigaction sa;
 	time_t last_scan = 0;
 	int k;
+
+	/* made here, as the user the MTA runs as (server_bind dropped root):
+	 * it must own the directory to remove what it picked up */
+	if (maildrop_prepare(m->maildrop_dir) < 0)
+		msg_warn("cannot make the maildrop %s", m->maildrop_dir);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = qmgr_on_signal;	/* no SA_RESTART: a signal ends the sleep */
@@ -388,6 +397,8 @@ void qmgr_run(struct mta *m)
 		if (qmgr_new_mail || now != last_scan) {	/* the directory: new mail, or each second */
 			qmgr_new_mail = 0;
 			last_scan = now;
+			/* Postfix's pickup, every second: what local users dropped */
+			maildrop_pickup(&pk, QMGR_PICKUP_MAX);
 			qmgr_scan(&q);
 		}
 		qmgr_pass(&q);

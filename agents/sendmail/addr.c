@@ -124,9 +124,18 @@ int addr_rcpt(struct sm *sm, struct sm_env *env, const char *addr, unsigned noti
 {
 	char *full = addr_qualify(sm, addr);
 	size_t first = env->nrcpts, i;
-	/* the local user may send anywhere, as with Postfix's sendmail:
-	 * rcptpolicy_check lets an authenticated name relay */
-	int rc = rcptpolicy_check(&sm->policy, full, sm->user, NULL, &env->rcpts, &env->nrcpts, d);
+	int rc = 0;
+
+	if (sm->maildrop) {	/* the MTA resolves it at pickup, as this user's */
+		env->rcpts = xreallocarray(env->rcpts, env->nrcpts + 1, sizeof(*env->rcpts));
+		memset(&env->rcpts[env->nrcpts], 0, sizeof(*env->rcpts));
+		env->rcpts[env->nrcpts++].addr = xstrdup(full);
+	} else {
+		/* the local user may send anywhere, as with Postfix's sendmail:
+		 * rcptpolicy_check lets an authenticated name relay */
+		rc = rcptpolicy_check(&sm->policy, full, sm->user, NULL, &env->rcpts, &env->nrcpts,
+				      d);
+	}
 
 	for (i = first; i < env->nrcpts; i++)
 		env->rcpts[i].notify = notify;

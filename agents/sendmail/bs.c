@@ -98,7 +98,7 @@ static void bs_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcp
 {
 	struct bs *b = ctx;
 	struct queue_env qe;
-	char id[QUEUE_ID_MAX];
+	char id[SM_ID_MAX];
 
 	if (b->m == NULL) {
 		dsn_set(out, DSN_TEMPFAIL, "4.3.0", "Error: queue file write error");
@@ -118,7 +118,8 @@ static void bs_data_end(void *ctx, const char *bad, struct dsn *out, size_t nrcp
 	enqueue_env(&qe, &b->env, b->o, b->helo, smtpd_esmtp(b->e) ? "ESMTP" : "SMTP");
 	if (message_commit(b->m, &qe, id, out) == 0) {
 		dsn_ok(out, "Ok: queued as %s", id);
-		msg_info("queued id=%s from=<%s> nrcpt=%zu uid=%lu protocol=%s", id, qe.sender,
+		msg_info("%s id=%s from=<%s> nrcpt=%zu uid=%lu protocol=%s",
+			 b->sm->maildrop ? "maildrop" : "queued", id, qe.sender,
 			 qe.nrcpts, (unsigned long)b->sm->uid, qe.protocol);
 		setup_kick(b->sm);
 	}

@@ -85,7 +85,7 @@ static int enqueue_commit(struct sm *sm, const struct sm_opts *o, struct sm_env 
 			  struct message *m)
 {
 	struct queue_env qe;
-	char id[QUEUE_ID_MAX];
+	char id[SM_ID_MAX];
 	struct dsn d;
 	int rc;
 
@@ -94,8 +94,8 @@ static int enqueue_commit(struct sm *sm, const struct sm_opts *o, struct sm_env 
 	free(qe.rcpts);
 	if (rc < 0)
 		return enqueue_fail(&d);
-	msg_info("queued id=%s from=<%s> nrcpt=%zu uid=%lu", id, env->sender, env->nrcpts,
-		 (unsigned long)sm->uid);
+	msg_info("%s id=%s from=<%s> nrcpt=%zu uid=%lu", sm->maildrop ? "maildrop" : "queued", id,
+		 env->sender, env->nrcpts, (unsigned long)sm->uid);
 	setup_kick(sm);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include "buf.h"
 #include "i18n.h"
+#include "maildrop.h"
 #include "queue.h"
 #include "rfc5322.h"
 #include "sendmail.h"
@@ -20,6 +21,7 @@
 struct message {
 	struct sm *sm;
 	struct queue_new *qn;
+	struct maildrop_file *md;	/* instead, in maildrop mode */
 	struct header_ctx h;
 	struct buf head;	/* the header section until it is complete */
 	bool in_body;
@@ -53,7 +55,8 @@ static void message_write(struct message *m, const char *p, size_t n)
 {
 	struct dsn d;
 
-	if (!m->failed && queue_new_write(m->qn, p, n, &d) < 0)
+	if (!m->failed && (m->md ? maildrop_write(m->md, p, n, &d)
+			   : queue_new_write(m->qn, p, n, &d)) < 0)
 		message_queue_error(m, &d);
 }
 
@@ -61,9 +64,11 @@ struct message *message_new(struct sm *sm, const char *received, const struct he
 			    struct dsn *d)
 {
 	struct message *m;
-	struct queue_new *qn = queue_new(sm->queue, d);
+	struct queue_new *qn = NULL;
+	struct maildrop_file *md = NULL;
 
-	if (qn == NULL) {
+	if (sm->maildrop ? (md = maildrop_new(sm->maildrop, d)) == NULL
+			 : (qn = queue_new(sm->queue, d)) == NULL) {
 		d->status = DSN_TEMPFAIL;
 		snprintf(d->code, sizeof(d->code), "4.3.0");
 		return NULL;
@@ -71,8 +76,11 @@ struct message *message_new(struct sm *sm, const char *received, const struct he
 	m = xcalloc(1, sizeof(*m));
 	m->sm = sm;
 	m->qn = qn;
+	m->md = md;
 	m->h = *h;
-	message_write(m, received, strlen(received));
+	/* in the maildrop the pickup writes it, from the file's owner */
+	if (md == NULL)
+		message_write(m, received, strlen(received));
 	return m;
 }
 
@@ -164,7 +172,14 @@ int message_commit(struct message *m, struct queue_env *env, char *id, struct ds
 	message_done_header(m);
 	if (m->failed)
 		*d = m->err;
-	else if (queue_new_commit(m->qn, env, d) == 0) {
+	else if (m->md) {
+		rc = maildrop_commit(m->md, env, id, SM_ID_MAX, d);
+		m->md = NULL;	/* freed either way */
+		if (rc < 0) {
+			d->status = DSN_TEMPFAIL;
+			snprintf(d->code, sizeof(d->code), "4.3.0");
+		}
+	} else if (queue_new_commit(m->qn, env, d) == 0) {
 		memcpy(id, env->id, QUEUE_ID_MAX);
 		m->qn = NULL;
 		rc = 0;
@@ -182,6 +197,7 @@ void message_abort(struct message *m)
 	if (m == NULL)
 		return;
 	queue_new_abort(m->qn);
+	maildrop_abort(m->md);
 	buf_free(&m->head);
 	strlist_free(m->rcpts);
 	free(m);

@@ -1,7 +1,9 @@
 /* sendmail.h - poczta-sendmail, the local side of the submission agent: the
  * sendmail(1) command line that cron, git send-email, mailx and scripts use.
  * It puts a message straight into the MTA's durable queue (no SMTP), as
- * Postfix's sendmail and postdrop do, and tells the MTA to look.
+ * Postfix's sendmail and postdrop do, and tells the MTA to look; a user who
+ * may not write the queue (a system install's, the poczta user's) leaves
+ * it in the maildrop, which poczta-mta picks up (lib/maildrop.h).
  *
  *   main.c     the command line and the mode chosen
  *   opts.c     sendmail's options, those Postfix documents, many ignored
@@ -24,6 +26,7 @@
 struct queue;
 
 #define SM_LINE_MAX 998		/* RFC 5322 2.1.1, without the line end */
+#define SM_ID_MAX 64		/* a queue id or a maildrop file name */
 
 enum sm_mode { SM_ENQUEUE, SM_SMTP, SM_MAILQ, SM_FLUSH, SM_NOTHING };
 
@@ -57,8 +60,10 @@ struct sm {
 	struct rcpt_policy policy;	/* recipients resolved as the MTA does */
 	struct users *users;
 	struct aliases *aliases;
-	struct queue *queue;
+	struct queue *queue;	/* NULL in maildrop mode */
 	char *queue_dir;
+	char *maildrop;		/* DATA_DIR/maildrop when the queue is not ours
+				 * to write (lib/maildrop.h), else NULL */
 	unsigned long long max_size;	/* 0: no limit */
 	size_t max_rcpts;
 };
@@ -81,7 +86,8 @@ int opts_parse(struct sm_opts *o, int argc, char **argv);
 void setup_load(struct sm *sm, const char *config);
 void setup_free(struct sm *sm);
 /* setup_kick - tell a running MTA of new mail (SIGUSR1); a stopped one
- * finds it in the queue when it starts, so not finding one is no error */
+ * finds it in the queue when it starts, so not finding one is no error;
+ * in maildrop mode nothing: the MTA looks at the maildrop every second */
 void setup_kick(const struct sm *sm);
 
 /* addr.c */
@@ -146,7 +152,7 @@ char **message_rcpts(const struct message *m);
 bool message_failed(const struct message *m, struct dsn *d);
 /* message_commit - make the message durable with env's sender and
  * recipients; 0, or -1 with d set and nothing queued.  Frees m either way.
- * id (QUEUE_ID_MAX bytes) gets the queue id. */
+ * id (SM_ID_MAX bytes) gets the queue id, or the maildrop file's name. */
 int message_commit(struct message *m, struct queue_env *env, char *id, struct dsn *d);
 void message_abort(struct message *m);
 /* message_received - the Received field of a local submission (RFC 5321

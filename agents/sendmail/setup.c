@@ -1,6 +1,7 @@
 /* setup.c - who is sending, and where the queue is: poczta.conf read once,
  * the invoking user from the password file, the local domains, users and
  * aliases with which recipients are resolved as the MTA resolves them. */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "conf.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "maildrop.h"
 #include "msg.h"
 #include "mtakick.h"
 #include "queue.h"
@@ -45,7 +47,9 @@ static char *setup_domain(const struct sm *sm)
 	return xstrdup(sm->policy.domains[0]);
 }
 
-/* setup_resolver - what rcptpolicy_check needs: domains, users, aliases */
+/* setup_resolver - what rcptpolicy_check needs: domains, users, aliases;
+ * in maildrop mode the domains alone (the MTA resolves at pickup, and the
+ * users file is not ours to read) */
 static void setup_resolver(struct sm *sm)
 {
 	char *users = settings_users_file(sm->conf);
@@ -54,6 +58,11 @@ static void setup_resolver(struct sm *sm)
 	struct dsn d;
 
 	sm->policy.domains = settings_domains(sm->conf);
+	if (sm->maildrop) {
+		free(users);
+		free(aliases);
+		return;
+	}
 	if ((sm->users = users_load(users, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	if (aliases && (sm->aliases = aliases_load(aliases, &d)) == NULL)
@@ -63,6 +72,23 @@ static void setup_resolver(struct sm *sm)
 	free(users);
 	free(aliases);
 	buf_free(&err);
+}
+
+/* setup_maildrop - DATA_DIR/maildrop when the queue exists but is not ours
+ * to write (a system install's, the poczta user's) and the MTA made the
+ * maildrop; else NULL: the queue it is (queue_open says what is wrong) */
+static char *setup_maildrop(const char *queue_dir, const char *data)
+{
+	char *md;
+	struct stat st;
+
+	if (access(queue_dir, W_OK | X_OK) == 0 || errno != EACCES)
+		return NULL;
+	md = xasprintf("%s/maildrop", data);
+	if (stat(md, &st) == 0 && S_ISDIR(st.st_mode) && access(md, W_OK | X_OK) == 0)
+		return md;
+	free(md);
+	return NULL;
 }
 
 /* setup_config - -C FILE, or -C DIR as Postfix takes it (DIR/poczta.conf);
@@ -93,15 +119,16 @@ void setup_load(struct sm *sm, const char *config)
 	free(log);
 	setup_user(sm);
 	sm->hostname = settings_hostname(sm->conf);
+	data = settings_data_dir(sm->conf);
+	sm->queue_dir = xasprintf("%s/queue", data);
+	sm->maildrop = setup_maildrop(sm->queue_dir, data);
+	free(data);
 	setup_resolver(sm);
 	sm->domain = setup_domain(sm);
 	sm->max_size = conf_get_size(sm->conf, "mta", NULL, "max_message_size");
 	sm->max_rcpts = (size_t)conf_get_int(sm->conf, "mta", NULL, "max_recipients");
-	data = settings_data_dir(sm->conf);
-	sm->queue_dir = xasprintf("%s/queue", data);
-	free(data);
 	/* the queue's own words say which directory and why */
-	if ((sm->queue = queue_open(sm->queue_dir, &err)) == NULL)
+	if (sm->maildrop == NULL && (sm->queue = queue_open(sm->queue_dir, &err)) == NULL)
 		msg_fatal("%s", buf_cstr(&err));
 	buf_free(&err);
 }
@@ -110,6 +137,7 @@ void setup_free(struct sm *sm)
 {
 	queue_close(sm->queue);
 	free(sm->queue_dir);
+	free(sm->maildrop);
 	strlist_free(sm->policy.domains);
 	users_free(sm->users);
 	aliases_free(sm->aliases);
@@ -123,8 +151,11 @@ void setup_free(struct sm *sm)
 
 void setup_kick(const struct sm *sm)
 {
-	char *run = settings_run_dir(sm->conf);
+	char *run;
 
+	if (sm->maildrop)
+		return;
+	run = settings_run_dir(sm->conf);
 	if (!mtakick(run))
 		/* like postdrop: the message waits in the queue for the MTA */
 		msg_info("poczta-mta is not running; the message waits in the queue");

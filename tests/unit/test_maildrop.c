@@ -46,7 +46,7 @@ static int md_setup(void **state)
 	users = users_parse("users", u, strlen(u), &err);
 	assert_non_null(users);
 	policy = (struct rcpt_policy){ domains, users, NULL, NULL };
-	pk = (struct maildrop_pickup){ drop, q, &policy, "mx.poczta.test", 1000, 10, getuid() };
+	pk = (struct maildrop_pickup){ drop, q, &policy, "mx.poczta.test", 1000, 10 };
 	free(qdir);
 	buf_free(&err);
 	return 0;
@@ -76,7 +76,7 @@ static void put(const char *sender, const char *rcpt, const char *text, char *id
 	env.rcpts = &r;
 	env.nrcpts = 1;
 	assert_int_equal(maildrop_write(f, text, strlen(text), &d), 0);
-	assert_int_equal(maildrop_commit(f, &env, id, &d), 0);
+	assert_int_equal(maildrop_commit(f, &env, id, 64, &d), 0);
 }
 
 /* only - the one queued message's envelope and data */
