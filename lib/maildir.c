@@ -323,7 +323,7 @@ int maildir_tmp_link(struct maildir_tmp *t, const char *dir, const char *flags,
 	int tries, rc = -1;
 
 	/* this very delivery happened before, and its copy was read since */
-	if (t->fixed && (dst = maildir_seen_in_cur(t, dir)) != NULL) {
+	if (t->fixed && !t->fresh && (dst = maildir_seen_in_cur(t, dir)) != NULL) {
 		rc = 1;
 		goto out;
 	}

@@ -26,6 +26,9 @@ struct maildir_tmp {
 	off_t crlf_size;	/* size with every bare LF counted as CRLF (RFC822.SIZE) */
 	bool last_cr;
 	bool fixed;		/* named by the caller: a repeat is recognised */
+	bool fresh;		/* set after opening: named, but never handed over
+				 * before, so no earlier copy can have been moved
+				 * into cur/ (the 64 lookups are skipped) */
 	bool defer_dir_sync;	/* set after opening: maildir_tmp_link leaves the
 				 * fsync of DIR/new or DIR/cur to the caller (a
 				 * group commit, which syncs before it answers) */

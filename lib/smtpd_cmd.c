@@ -241,7 +241,8 @@ static void smtpd_cmd_ehlo(struct smtpd *s, char *arg)
 	ext[n++] = "CHUNKING";					/* RFC 3030 */
 	ext[n++] = "SMTPUTF8";					/* RFC 6531 */
 	if (s->mode == SMTPD_LMTP)
-		ext[n++] = "XDELIVERY";		/* ours: MAIL XDELIVERY=id, see smtpd_parse.c */
+		ext[n++] = "XDELIVERY";		/* ours: MAIL XDELIVERY=id [XFRESH], see
+						 * smtpd_parse.c */
 	smtpd_reply_line(s, 250, true, s->hostname);
 	for (i = 0; i < n; i++)
 		smtpd_reply_line(s, 250, i + 1 < n, ext[i]);

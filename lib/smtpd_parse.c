@@ -285,6 +285,19 @@ static bool smtpd_check_xdelivery(const struct smtpd *s, const char *v, size_t n
 	return false;
 }
 
+/* XFRESH (LMTP only, with XDELIVERY): the client has never handed this
+ * delivery over before, so it cannot be in the Maildir already and the
+ * server may skip looking (poczta-mra, for UIDs above its durable mark of
+ * what it ever sent); takes no value */
+static bool smtpd_check_xfresh(const struct smtpd *s, const char *v, size_t n, struct smtpd_rep *rep)
+{
+	(void)n;
+	if (v == NULL)
+		return true;
+	smtpd_rep_set(rep, 501, "5.5.4", "Error: XFRESH takes no value");
+	return false;
+}
+
 /* RFC 4954 5: AUTH=<> or AUTH=xtext, wherever AUTH is offered.  Taken
  * and not acted on: who submitted a message is what our own AUTH says, not
  * what a client claims (RFC 4954 5 lets a server treat it as <>) */
@@ -347,6 +360,7 @@ static const struct smtpd_param {
 	{ "ENVID", false, false, smtpd_check_envid },
 	{ "SMTPUTF8", false, false, smtpd_check_smtputf8 },	/* RFC 6531 */
 	{ "XDELIVERY", false, true, smtpd_check_xdelivery },
+	{ "XFRESH", false, true, smtpd_check_xfresh },
 	{ "AUTH", false, false, smtpd_check_auth },	/* RFC 4954 5 */
 	{ "NOTIFY", true, false, smtpd_check_notify },
 	{ "ORCPT", true, false, smtpd_check_orcpt },

@@ -176,6 +176,7 @@ static int mda_write(struct mda *m, struct mda_stage *s, const char *sender,
 	if (rc < 0)
 		return -1;
 	t->defer_dir_sync = m->group_commit;
+	t->fresh = name && m->delivery_fresh;
 	mda_headers(m, s, sender, r, t->name, &hdr);
 	rc = maildir_tmp_write(t, hdr.data, hdr.len, d);
 	buf_free(&hdr);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "buf.h"
 #include "conf.h"
@@ -52,6 +53,21 @@ static void lmtp_helo(void *ctx, const char *name, struct dsn *out)
 	dsn_ok(out, "hello");
 }
 
+/* lmtp_has_word - whether the parameters hold word, alone (no "=") */
+static bool lmtp_has_word(const char *params, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = params;
+
+	while (p && *p) {
+		p += strspn(p, " ");
+		if (strncasecmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += strcspn(p, " ");
+	}
+	return false;
+}
+
 static void lmtp_mail(void *ctx, const char *sender, const char *params, struct dsn *out)
 {
 	struct lmtp_session *s = ctx;
@@ -62,6 +78,7 @@ static void lmtp_mail(void *ctx, const char *sender, const char *params, struct 
 	free(s->delivery);	/* the engine checked its syntax */
 	s->delivery = x ? xstrndup(x + 10, strcspn(x + 10, " ")) : NULL;
 	s->m->delivery_id = s->delivery;
+	s->m->delivery_fresh = s->delivery && lmtp_has_word(params, "XFRESH");
 	dsn_ok(out, "sender ok");
 }
 
@@ -139,6 +156,7 @@ static void lmtp_reset(void *ctx)
 	x_free(&s->sender);
 	x_free(&s->delivery);
 	s->m->delivery_id = NULL;
+	s->m->delivery_fresh = false;
 	if (s->staging)
 		stage_close(&s->stage);
 	s->staging = false;

@@ -37,6 +37,7 @@ struct mda {
 	const char *lhlo;	/* the LMTP peer's LHLO name */
 	const char *peer;	/* the LMTP peer's address */
 	const char *delivery_id;	/* poczta-mta's name for this delivery, or NULL */
+	bool delivery_fresh;		/* MAIL XFRESH: never handed over before */
 	/* group commit (LMTP): while set, deliveries leave the sync of the
 	 * folders they linked into to the session, which does it once for
 	 * every transaction it has read before it answers any of them */

@@ -58,7 +58,7 @@ static bool mra_sender_ok(const char *s)
 }
 
 int mra_deliver_send(struct mra *m, const struct mra_account *a, const char *proto,
-		     const char *id, const char *data, size_t len, struct buf *err)
+		     const char *id, bool fresh, const char *data, size_t len, struct buf *err)
 {
 	size_t hlen = rfc5322_header_end(data, len), rp_start = 0, rp_end = 0;
 	char *sender = mra_msg_return_path(data, hlen, &rp_start, &rp_end);
@@ -78,7 +78,7 @@ int mra_deliver_send(struct mra *m, const struct mra_account *a, const char *pro
 		data += rp_end, len -= rp_end;
 	}
 	rc = mra_lmtp_send(m->lmtp, sender ? sender : "", a->local_user ? a->local_user :
-			   m->user, id, &hdr, data, len);
+			   m->user, id, fresh, &hdr, data, len);
 	if (rc < 0)
 		buf_printf(err, "poczta-mda: %s", _("the LMTP session broke"));
 	free(sender);
@@ -106,7 +106,7 @@ int mra_deliver_result(struct mra *m, struct buf *err)
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err)
 {
-	if (mra_deliver_send(m, a, proto, id, data, len, err) < 0) {
+	if (mra_deliver_send(m, a, proto, id, false, data, len, err) < 0) {
 		struct buf ignored = BUF_INIT;
 		mra_deliver_result(m, &ignored);	/* the answer that will not come */
 		buf_free(&ignored);

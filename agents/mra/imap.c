@@ -27,6 +27,7 @@ struct imap_folder {
 	struct mra_imap_state js;
 	char **seen;		/* after a UIDVALIDITY change: ids known, sorted */
 	size_t nseen;
+	unsigned long fresh_above;	/* UIDs above it never reached the MDA */
 };
 
 struct imap_msg {
@@ -303,7 +304,7 @@ static int imap_batch_send(struct mra *m, const struct mra_account *a, mailimap 
 			continue;
 		}
 		id = xasprintf("%s.%lu", base, (unsigned long)uid);
-		rc = mra_deliver_send(m, a, "IMAP", id, body, len, err);
+		rc = mra_deliver_send(m, a, "IMAP", id, uid > f->fresh_above, body, len, err);
 		free(id);
 	}
 	/* the bodies are with the MDA: the libetpan copies may go now */
@@ -486,6 +487,7 @@ static int imap_validity(struct mra *m, const struct mra_account *a, mailimap *i
 	f->js.uidvalidity = v;
 	mra_imap_state_free(&f->js);	/* UIDs of the old validity */
 	f->js.last = 0;
+	f->js.sent = 0;
 	f->js.modseq = 0;
 	if (mra_imap_state_save(f->state, &f->js) < 0) {
 		buf_printf(err, _("cannot write %s"), f->state);
@@ -537,6 +539,13 @@ static int imap_folder(struct mra *m, const struct mra_account *a, mailimap *ima
 	for (i = old; i < n; i++)
 		st->total_bytes += msgs[i].size;
 	st->total += n - old;
+	/* what a fetch before may have handed to the MDA without journaling
+	 * it (a crash) is at most its mark; above, every copy is new to the
+	 * MDA.  The mark moves over this fetch's UIDs before any is sent. */
+	f.fresh_above = f.js.sent > f.js.last ? f.js.sent : f.js.last;
+	for (i = old; i < n; i++)
+		if (msgs[i].uid > f.js.sent)
+			f.js.sent = msgs[i].uid;
 	/* compact the journal, and make it exist for the appends */
 	if (n > old && mra_imap_state_save(f.state, &f.js) < 0) {
 		buf_printf(err, _("cannot write %s"), f.state);

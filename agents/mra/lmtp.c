@@ -210,7 +210,7 @@ void mra_lmtp_close(struct mra_lmtp *l)
 }
 
 int mra_lmtp_send(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
-		  const struct buf *head, const char *p, size_t n)
+		  bool fresh, const struct buf *head, const char *p, size_t n)
 {
 	struct buf chunk = BUF_INIT, cmds = BUF_INIT;
 	int rc;
@@ -219,8 +219,8 @@ int mra_lmtp_send(struct mra_lmtp *l, const char *sender, const char *rcpt, cons
 	mra_msg_crlf(&chunk, p, n);
 	/* RSET first: a refused transaction before this one is left open
 	 * (RFC 5321 4.1.1.5), and MAIL would find it nested */
-	buf_printf(&cmds, "RSET\r\nMAIL FROM:<%s> XDELIVERY=%s\r\nRCPT TO:<%s>\r\nBDAT %zu LAST\r\n",
-		   sender, id, rcpt, chunk.len);
+	buf_printf(&cmds, "RSET\r\nMAIL FROM:<%s> XDELIVERY=%s%s\r\nRCPT TO:<%s>\r\n"
+		   "BDAT %zu LAST\r\n", sender, id, fresh ? " XFRESH" : "", rcpt, chunk.len);
 	rc = lmtp_write(l, cmds.data, cmds.len);
 	if (rc == 0)
 		rc = lmtp_write(l, chunk.data, chunk.len);

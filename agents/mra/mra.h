@@ -100,9 +100,11 @@ void mra_link_trace(struct mra_link *l, int log_type, const char *p, size_t n);
 int mra_deliver(struct mra *m, const struct mra_account *a, const char *proto,
 		const char *id, const char *data, size_t len, struct buf *err);
 /* mra_deliver_send - the same, pipelined: the message is sent, its answer
- * is left for mra_deliver_result (in the order sent); 0, or -1 with err */
+ * is left for mra_deliver_result (in the order sent); fresh: it was never
+ * handed to the MDA before (XFRESH: no earlier copy to look for); 0, or
+ * -1 with err */
 int mra_deliver_send(struct mra *m, const struct mra_account *a, const char *proto,
-		     const char *id, const char *data, size_t len, struct buf *err);
+		     const char *id, bool fresh, const char *data, size_t len, struct buf *err);
 /* mra_deliver_result - the answer to the oldest message sent: 0 delivered
  * (durably), -1 temporary failure, -2 permanent (err says); the session
  * is closed once no answer is due after a broken one */
@@ -116,7 +118,7 @@ void mra_lmtp_close(struct mra_lmtp *l);
 /* mra_lmtp_send - RSET, MAIL, RCPT and BDAT LAST with the message, without
  * waiting for the replies; 0, or -1 when the MDA is gone */
 int mra_lmtp_send(struct mra_lmtp *l, const char *sender, const char *rcpt, const char *id,
-		  const struct buf *head, const char *p, size_t n);
+		  bool fresh, const struct buf *head, const char *p, size_t n);
 /* mra_lmtp_result - the outcome of the oldest transaction sent: 0
  * delivered, -1 temporary failure, -2 permanent (err says) */
 int mra_lmtp_result(struct mra_lmtp *l, struct buf *err);
@@ -134,6 +136,7 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 struct mra_imap_state {
 	unsigned long uidvalidity;
 	unsigned long last;
+	unsigned long sent;		/* no UID above it was ever handed to the MDA */
 	unsigned long long modseq;	/* HIGHESTMODSEQ when last done (RFC 7162) */
 	unsigned long *refused;		/* UIDs poczta-mda refused, kept on the server */
 	size_t nrefused;

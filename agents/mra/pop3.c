@@ -240,7 +240,7 @@ static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop
 		}
 		lens[i] = pop->pop3_response_buffer->len;
 		id = mra_id(a, "pop3", w[i]->msg_uidl);
-		rc = mra_deliver_send(m, a, "POP3", id, body, lens[i], err);
+		rc = mra_deliver_send(m, a, "POP3", id, false, body, lens[i], err);
 		free(id);
 		sent++;
 	}

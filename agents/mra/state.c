@@ -45,8 +45,10 @@ char *mra_state_path(struct mra *m, const struct mra_account *a, const char *kin
 	return buf_detach(&b);
 }
 
-/* The IMAP journal is lines "uidvalidity V", "last U" and "modseq M", the
- * last of each counting, and "refused U" for each message poczta-mda
+/* The IMAP journal is lines "uidvalidity V", "last U", "sent U" (written
+ * before a fetch hands anything to the MDA: no UID above it ever was, so
+ * poczta-mda need not look for an earlier copy of it: XFRESH) and
+ * "modseq M", the last of each counting, and "refused U" for each message poczta-mda
  * refused for good (5xx): it stays on the server and is not fetched again.  A fetch appends "last U" after each message (one
  * fdatasync), and the file is rewritten whole (atomic_write_file) when a
  * folder is done.  A line cut by a crash has no newline and is ignored. */
@@ -63,6 +65,8 @@ int mra_imap_state_load(const char *path, struct mra_imap_state *st)
 			st->uidvalidity = strtoul(p + 12, NULL, 10);
 		else if (strncmp(p, "last ", 5) == 0)
 			st->last = strtoul(p + 5, NULL, 10);
+		else if (strncmp(p, "sent ", 5) == 0)
+			st->sent = strtoul(p + 5, NULL, 10);
 		else if (strncmp(p, "modseq ", 7) == 0)
 			st->modseq = strtoull(p + 7, NULL, 10);
 		else if (strncmp(p, "refused ", 8) == 0) {
@@ -81,8 +85,8 @@ int mra_imap_state_save(const char *path, const struct mra_imap_state *st)
 	size_t i;
 	int rc;
 
-	buf_printf(&b, "uidvalidity %lu\nlast %lu\nmodseq %llu\n", st->uidvalidity, st->last,
-		   st->modseq);
+	buf_printf(&b, "uidvalidity %lu\nlast %lu\nsent %lu\nmodseq %llu\n", st->uidvalidity,
+		   st->last, st->sent, st->modseq);
 	for (i = 0; i < st->nrefused; i++)
 		buf_printf(&b, "refused %lu\n", st->refused[i]);
 	rc = atomic_write_file(path, b.data, b.len, 0600);

@@ -1,5 +1,6 @@
 /* test_maildir.c - Maildir delivery: unique names, tmp → new/cur, folders, flags. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <dirent.h>
@@ -64,19 +65,26 @@ static void test_unique_names_differ(void **state)
 	free(b);
 }
 
-/* deliver_named - a named delivery of "x"; maildir_tmp_link's result */
-static int deliver_named(const char *root, char **final)
+/* deliver_named_fresh - a named delivery of "x", fresh or not (XFRESH);
+ * maildir_tmp_link's result */
+static int deliver_named_fresh(const char *root, bool fresh, char **final)
 {
 	struct maildir_tmp t;
 	struct dsn d;
 	int rc;
 
 	assert_int_equal(maildir_tmp_open_named(&t, root, "qid1.R0123", &d), 0);
+	t.fresh = fresh;
 	assert_int_equal(maildir_tmp_write(&t, "Subject: x\n\nbody\n", 18, &d), 0);
 	assert_int_equal(maildir_tmp_sync(&t, &d), 0);
 	rc = maildir_tmp_link(&t, root, NULL, final, &d);
 	maildir_tmp_close(&t);
 	return rc;
+}
+
+static int deliver_named(const char *root, char **final)
+{
+	return deliver_named_fresh(root, false, final);
 }
 
 /* A delivery repeated after a crash (the same name) is not made again,
@@ -99,6 +107,13 @@ static void test_named_delivery_once(void **state)
 	assert_string_equal(again, read);
 	dir = xasprintf("%s/new", root);
 	assert_int_equal(count_dir(dir, NULL), 0);	/* not delivered a second time */
+	/* fresh (the client never handed it over before): cur/ is not
+	 * looked at, so this one, which has no business being fresh, is
+	 * stored again; in new/ the name alone would still catch it */
+	free(again);
+	assert_int_equal(deliver_named_fresh(root, true, &again), 0);
+	assert_int_equal(count_dir(dir, NULL), 1);
+	assert_int_equal(deliver_named_fresh(root, true, NULL), 1);
 	free(dir);
 	free(again);
 	free(read);
