@@ -51,12 +51,51 @@ char *maildir_unique(void)
 	return name;
 }
 
+/* The Maildirs this process made or found whole: six mkdir calls for each
+ * message delivered were most of a delivery's system calls that fail.  One
+ * is forgotten when a file cannot be created in it (someone removed it
+ * meanwhile: maildir_tmp_open makes it again). */
+#define MAILDIR_KNOWN_MAX 16
+static char *maildir_known[MAILDIR_KNOWN_MAX];
+static size_t maildir_nknown;
+
+static size_t maildir_known_at(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < maildir_nknown && strcmp(maildir_known[i], dir) != 0; i++)
+		;
+	return i;
+}
+
+static void maildir_remember(const char *dir)
+{
+	if (maildir_nknown == MAILDIR_KNOWN_MAX)	/* many folders: start over */
+		while (maildir_nknown > 0)
+			free(maildir_known[--maildir_nknown]);
+	maildir_known[maildir_nknown++] = xstrdup(dir);
+}
+
+/* maildir_forget - dir is not known to exist any more; whether it was */
+static bool maildir_forget(const char *dir)
+{
+	size_t i = maildir_known_at(dir);
+
+	if (i == maildir_nknown)
+		return false;
+	free(maildir_known[i]);
+	maildir_known[i] = maildir_known[--maildir_nknown];
+	return true;
+}
+
 /* maildir_mkdirs - DIR/cur, DIR/new, DIR/tmp */
 static int maildir_mkdirs(const char *dir, struct dsn *d)
 {
 	static const char *const subs[] = { "cur", "new", "tmp" };
 	size_t i;
 
+	if (maildir_known_at(dir) < maildir_nknown)
+		return 0;
 	if (mkdir_p(dir, 0700) < 0) {
 		dsn_from_errno(d, errno, "create Maildir %s", dir);
 		return -1;
@@ -71,7 +110,20 @@ static int maildir_mkdirs(const char *dir, struct dsn *d)
 		}
 		free(p);
 	}
+	maildir_remember(dir);
 	return 0;
+}
+
+/* maildir_open_tmp - create path (O_EXCL); when its Maildir was known to
+ * exist but is gone, made again first */
+static int maildir_open_tmp(const char *root, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct dsn d;
+
+	if (fd < 0 && errno == ENOENT && maildir_forget(root) && maildir_mkdirs(root, &d) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd;
 }
 
 int maildir_create(const char *root, struct dsn *d)
@@ -142,7 +194,7 @@ char *maildir_folder_path(const char *root, const char *folder, bool create, str
 	}
 	path = xasprintf("%s/%s", root, dirname);
 	free(dirname);
-	if (!create)
+	if (!create || maildir_known_at(path) < maildir_nknown)	/* made, marked */
 		return path;
 	if (maildir_mkdirs(path, d) < 0) {
 		free(path);
@@ -188,7 +240,7 @@ int maildir_tmp_open(struct maildir_tmp *t, const char *root, struct dsn *d)
 	for (tries = 0; tries < 10; tries++) {
 		t->name = maildir_unique();
 		t->path = xasprintf("%s/tmp/%s", root, t->name);
-		t->fd = open(t->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		t->fd = maildir_open_tmp(root, t->path);
 		if (t->fd >= 0) {
 			t->root = xstrdup(root);
 			return 0;
@@ -212,7 +264,7 @@ int maildir_tmp_open_named(struct maildir_tmp *t, const char *root, const char *
 	memset(t, 0, sizeof(*t));
 	t->path = xasprintf("%s/tmp/%s", root, name);
 	for (tries = 0; tries < 2; tries++) {
-		t->fd = open(t->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		t->fd = maildir_open_tmp(root, t->path);
 		if (t->fd >= 0 || errno != EEXIST)
 			break;
 		unlink(t->path);	/* left by a crash in the same delivery */

@@ -54,6 +54,22 @@ static bool mda_split(const char *address, char **local, char **domain)
 	return **local != '\0' && strpbrk(*local, "/\\ \t\r\n") == NULL;
 }
 
+/* mda_system_user - whether the system knows user (getpwnam, which reads
+ * /etc/passwd each time: the last one found is remembered for the life of
+ * this process, one LMTP session, as most mail in a session is for one) */
+static bool mda_system_user(const char *user)
+{
+	static char *last;
+
+	if (last && strcmp(last, user) == 0)
+		return true;
+	if (getpwnam(user) == NULL)
+		return false;
+	free(last);
+	last = xstrdup(user);
+	return true;
+}
+
 /* mda_find_user - the local user an address (with its detail removed) belongs
  * to; newly allocated, or NULL */
 static char *mda_find_user(const struct mda *m, const char *user, const char *address)
@@ -64,7 +80,7 @@ static char *mda_find_user(const struct mda *m, const char *user, const char *ad
 		u = users_find_address(m->users, address);
 	if (u)
 		return xstrdup(u->name);
-	if (users_count(m->users) == 0 && strcmp(user, "..") != 0 && getpwnam(user))
+	if (users_count(m->users) == 0 && strcmp(user, "..") != 0 && mda_system_user(user))
 		return xstrdup(user);	/* no users file: the system's users */
 	return NULL;
 }

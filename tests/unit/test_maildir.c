@@ -55,6 +55,27 @@ static int count_dir(const char *dir, char **last)
 	return n;
 }
 
+/* A Maildir is made once per process; one removed meanwhile (by hand, by
+ * a test) is made again when the next file cannot be created in it. */
+static void test_removed_maildir_made_again(void **state)
+{
+	struct dsn d;
+	struct maildir_tmp t;
+	char *root = xasprintf("%s/Gone", scratch), *cmd = xasprintf("rm -rf '%s'", root);
+
+	(void)state;
+	assert_int_equal(maildir_create(root, &d), 0);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(maildir_create(root, &d), 0);	/* known: nothing done */
+	assert_int_equal(maildir_tmp_open(&t, root, &d), 0);
+	maildir_tmp_close(&t);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(maildir_tmp_open_named(&t, root, "qid9.R1", &d), 0);
+	maildir_tmp_close(&t);
+	free(cmd);
+	free(root);
+}
+
 static void test_unique_names_differ(void **state)
 {
 	char *a = maildir_unique(), *b = maildir_unique();
@@ -235,6 +256,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique_names_differ),
+		cmocka_unit_test(test_removed_maildir_made_again),
 		cmocka_unit_test(test_deliver_into_new_and_cur),
 		cmocka_unit_test(test_named_delivery_once),
 		cmocka_unit_test(test_folder_paths),
