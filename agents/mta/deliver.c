@@ -88,10 +88,15 @@ static bool deliver_local(struct mta *m, const struct queue_env *env, char **rcp
 			  int fd, struct dsn *out)
 {
 	size_t i;
+	bool fresh = m->fresh;
 
+	/* a recipient tried before was answered, and nothing of it stored;
+	 * but only a message never tried at all is called fresh */
+	for (i = 0; i < env->nrcpts; i++)
+		fresh = fresh && env->rcpts[i].attempts == 0;
 	if (m->local_lmtp)
-		return lmtpc_deliver(&m->lmtp, m->local_lmtp, m->hostname, env->id, env->sender, rcpts, n, fd,
-				     out) == 1;
+		return lmtpc_deliver(&m->lmtp, m->local_lmtp, m->hostname, env->id, fresh, env->sender,
+				     rcpts, n, fd, out) == 1;
 	for (i = 0; i < n; i++)
 		deliver_pipe(m, env->id, env->sender, rcpts[i], fd, &out[i]);
 	return true;

@@ -196,7 +196,7 @@ void lmtpc_close(struct lmtpc **lp)
  * accepted recipient.  Returns 1 when the connection was found closed
  * before the first reply (nothing happened: try again on a new one), 0 when
  * the connection can be kept, -1 when it cannot. */
-static int lmtpc_session(struct lmtpc *l, const char *id, const char *sender,
+static int lmtpc_session(struct lmtpc *l, const char *id, bool fresh, const char *sender,
 			 char *const *rcpts, size_t n, int fd, struct dsn *out)
 {
 	struct dsn d;
@@ -213,9 +213,10 @@ static int lmtpc_session(struct lmtpc *l, const char *id, const char *sender,
 		rc = 1;
 	/* name the delivery only to a server that knows the parameter (ours) */
 	if ((rset && lmtpc_send(l, "RSET\r\n") < 0) ||
-	    lmtpc_send(l, "MAIL FROM:<%s>%s%s%s\r\n", sender,
+	    lmtpc_send(l, "MAIL FROM:<%s>%s%s%s%s\r\n", sender,
 		       lmtpc_utf8(sender, rcpts, n) ? " SMTPUTF8" : "",
-		       l->xdelivery ? " XDELIVERY=" : "", l->xdelivery ? id : "") < 0)
+		       l->xdelivery ? " XDELIVERY=" : "", l->xdelivery ? id : "",
+		       l->xdelivery && fresh ? " XFRESH" : "") < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (lmtpc_send(l, "RCPT TO:<%s>\r\n", rcpts[i]) < 0)
@@ -260,7 +261,7 @@ done:
 }
 
 int lmtpc_deliver(struct lmtpc **lp, const char *endpoint, const char *helo, const char *id,
-		  const char *sender, char *const *rcpts, size_t n, int data_fd,
+		  bool fresh, const char *sender, char *const *rcpts, size_t n, int data_fd,
 		  struct dsn *per_rcpt)
 {
 	struct dsn d;
@@ -278,7 +279,8 @@ int lmtpc_deliver(struct lmtpc **lp, const char *endpoint, const char *helo, con
 				per_rcpt[i] = d;
 			return -1;
 		}
-		rc = lmtpc_session(*lp, id, sender, rcpts, n, data_fd, per_rcpt);
+		/* a second try is made only when the first reached nobody */
+		rc = lmtpc_session(*lp, id, fresh, sender, rcpts, n, data_fd, per_rcpt);
 		if (rc == 0)
 			return (*lp)->xdelivery ? 1 : 0;
 		named = (*lp)->xdelivery;

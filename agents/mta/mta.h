@@ -36,6 +36,8 @@ struct mta {
 	struct queue *queue;
 	char *queue_dir;
 	char *maildrop_dir;	/* DATA_DIR/maildrop: local users' mail (lib/maildrop.h) */
+	bool fresh;		/* a worker's message now was never handed to the MDA
+				 * before (qmgr.c): its LMTP MAIL says XFRESH */
 	struct tls_server *tls;		/* NULL: no STARTTLS offered */
 	unsigned long long max_size;
 	size_t max_rcpts;
@@ -69,12 +71,13 @@ void mta_relay(struct mta *m, const struct queue_env *env, const char *domain,
 /* lmtpc.c */
 /* lmtpc_deliver - id names the delivery (XDELIVERY=, when the server
  * announces it) so that the MDA stores it once even when a crash makes us
- * send it again; returns 1 when it was named, 0 when not, -1 when the server
+ * send it again; fresh: it was never sent before, so the MDA need not look
+ * for an earlier copy (XFRESH); returns 1 when it was named, 0 when not, -1 when the server
  * was not reached.  *conn is the connection kept from the last call (NULL at
  * first), reused, replaced or left NULL; lmtpc_close ends it. */
 struct lmtpc;
 int lmtpc_deliver(struct lmtpc **conn, const char *endpoint, const char *helo, const char *id,
-		  const char *sender, char *const *rcpts, size_t n, int data_fd,
+		  bool fresh, const char *sender, char *const *rcpts, size_t n, int data_fd,
 		  struct dsn *per_rcpt);
 void lmtpc_close(struct lmtpc **conn);
 

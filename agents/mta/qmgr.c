@@ -30,6 +30,7 @@
 
 #define QMGR_NEVER ((time_t)-1)
 #define QMGR_PICKUP_MAX 100	/* maildrop files taken in one scan */
+#define QMGR_LINE_MAX (QUEUE_ID_MAX + 8)	/* "ID fresh\n" to a worker */
 #define MTA_WORKER_MAX_USE 100		/* messages a worker delivers before it is replaced */
 #define MTA_WORKER_IDLE_MS 2000		/* an idle worker lets its LMTP connection go */
 
@@ -47,6 +48,9 @@ struct qitem {
 	char *id;
 	time_t due;		/* 0: to be read; QMGR_NEVER: held */
 	pid_t worker;
+	bool tried;		/* it may have reached the MDA before: it was in the
+				 * queue when this manager started (an MTA before it
+				 * may have sent it), or its worker died with it */
 };
 
 struct qmgr {
@@ -55,6 +59,8 @@ struct qmgr {
 	size_t n;
 	int running;		/* messages being delivered */
 	struct worker *w;	/* m->concurrency slots */
+	bool scanned;		/* the queue was read once: what comes later was
+				 * queued while this manager runs */
 };
 
 static volatile sig_atomic_t qmgr_stop, qmgr_wake, qmgr_new_mail, qmgr_reread;
@@ -123,7 +129,7 @@ static void qmgr_scan(struct qmgr *q)
 				free(q->items[i].id);
 			i++;
 		} else if (c > 0)
-			out[n++] = (struct qitem){ xstrdup(ids[j++]), 0, 0 };
+			out[n++] = (struct qitem){ xstrdup(ids[j++]), 0, 0, !q->scanned };
 		else {
 			out[n++] = q->items[i++];
 			j++;
@@ -132,6 +138,7 @@ static void qmgr_scan(struct qmgr *q)
 	free(q->items);
 	q->items = out;
 	q->n = n;
+	q->scanned = true;
 	strlist_free(ids);
 }
 
@@ -145,6 +152,7 @@ static void qmgr_item_done(struct qmgr *q, pid_t pid, const char *id)
 		if (q->items[i].worker == pid && (id == NULL || strcmp(q->items[i].id, id) == 0)) {
 			q->items[i].worker = 0;
 			q->items[i].due = 0;
+			q->items[i].tried = q->items[i].tried || id == NULL;	/* died with it */
 			q->running--;
 		}
 }
@@ -180,7 +188,7 @@ static void qmgr_retire(struct worker *w)
  * the LMTP connection is let go after MTA_WORKER_IDLE_MS without work */
 static _Noreturn void worker_main(struct mta *m, int fd)
 {
-	char line[QUEUE_ID_MAX + 2];
+	char line[QMGR_LINE_MAX];
 	size_t len = 0;
 
 	for (;;) {
@@ -200,10 +208,14 @@ static _Noreturn void worker_main(struct mta *m, int fd)
 		line[len] = '\0';
 		while ((nl = strchr(line, '\n')) != NULL) {
 			size_t used = (size_t)(nl - line) + 1;
+			char *sp = strchr(line, ' ');
 			*nl = '\0';
+			m->fresh = sp && sp < nl && strcmp(sp, " fresh") == 0;
+			if (sp && sp < nl)
+				*sp = '\0';
 			mta_deliver_message(m, line);
-			*nl = '\n';
-			if (write_all(fd, line, used) < 0)
+			/* the id alone goes back */
+			if (write_all(fd, line, strlen(line)) < 0 || write_all(fd, "\n", 1) < 0)
 				_exit(0);
 			memmove(line, line + used, len - used + 1);
 			len -= used;
@@ -272,12 +284,12 @@ static struct worker *qmgr_idle_worker(struct qmgr *q)
 static bool qmgr_start(struct qmgr *q, struct qitem *it)
 {
 	struct worker *w = qmgr_idle_worker(q);
-	char line[QUEUE_ID_MAX + 2];
+	char line[QMGR_LINE_MAX];
 	int len;
 
 	if (w == NULL)
 		return false;
-	len = snprintf(line, sizeof(line), "%s\n", it->id);
+	len = snprintf(line, sizeof(line), "%s%s\n", it->id, it->tried ? "" : " fresh");
 	if (len <= 0 || (size_t)len >= sizeof(line) || write_all(w->fd, line, (size_t)len) < 0) {
 		qmgr_retire(w);	/* reaped when it exits */
 		return false;
@@ -359,7 +371,7 @@ static void qmgr_pass(struct qmgr *q)
 
 void qmgr_run(struct mta *m)
 {
-	struct qmgr q = { m, NULL, 0, 0, NULL };
+	struct qmgr q = { m, NULL, 0, 0, NULL, false };
 	struct maildrop_pickup pk = { m->maildrop_dir, m->queue, &m->policy, m->hostname,
 				      m->max_size, m->max_rcpts };
 	struct sigaction sa;
