@@ -48,7 +48,7 @@ struct outbox_config {
 	char *run_dir;		/* where mta.pid is, for mtakick */
 	char *hostname;		/* for the Received field and EHLO */
 	int timeout_ms;		/* 0: RFC 5321's */
-	char *log;		/* the client's log: what submissions did */
+	char *log;		/* the client's log: what submissions did (NULL: none) */
 	bool trace;		/* [client] trace: their dialogue into it too */
 };
 

@@ -238,15 +238,19 @@ static int submit_outcome(struct outbox *o, struct outbox_entry *e, struct submi
  * trace the dialogue with the MSA, as the agents do (lib/msg.h) */
 static void submit_log(const struct outbox_config *cfg)
 {
-	char *dir = xstrdup(cfg->log), *slash = strrchr(dir, '/');
+	char *dir, *slash;
 
+	msg_set_trace(cfg->trace);
+	if (cfg->log == NULL)	/* a configuration not made by outbox_config_load */
+		return;
+	dir = xstrdup(cfg->log);
+	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		(void)mkdir_p(dir, 0700);	/* the XDG state directory may be new */
 	}
 	free(dir);
 	msg_set_logfile(cfg->log);
-	msg_set_trace(cfg->trace);
 }
 
 /* submit_said - the submission's line in the log */
