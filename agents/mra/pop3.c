@@ -138,11 +138,21 @@ static char **pop3_known(const char *state, carray *list, struct buf *err)
 	return keep;
 }
 
+/* pop3_in - whether uidl is in the sorted list */
+static bool pop3_in(char **list, const char *uidl)
+{
+	return bsearch(&uidl, list, strlist_len(list), sizeof(char *), pop3_strcmp) != NULL;
+}
+
 /* The journals of a POP3 fetch. */
 struct pop3_state {
 	char *path;		/* the UIDLs delivered */
 	char *refused_path;	/* the UIDLs poczta-mda refused for good */
 	char **refused;		/* those still on the server, sorted */
+	char *sent_path;	/* the UIDLs a fetch may have handed to the MDA,
+				 * written before it hands any over */
+	char **sent;		/* as the fetch before left them, sorted: the
+				 * others are fresh to the MDA (XFRESH) */
 };
 
 /* pop3_answer - poczta-mda's answer d for a message sent: journal it
@@ -240,7 +250,8 @@ static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop
 		}
 		lens[i] = pop->pop3_response_buffer->len;
 		id = mra_id(a, "pop3", w[i]->msg_uidl);
-		rc = mra_deliver_send(m, a, "POP3", id, false, body, lens[i], err);
+		rc = mra_deliver_send(m, a, "POP3", id, !pop3_in(ps->sent, w[i]->msg_uidl), body,
+				      lens[i], err);
 		free(id);
 		sent++;
 	}
@@ -270,10 +281,31 @@ static int pop3_window(struct mra *m, const struct mra_account *a, mailpop3 *pop
 	return rc;
 }
 
-/* pop3_in - whether uidl is in the sorted list */
-static bool pop3_in(char **list, const char *uidl)
+/* pop3_mark_sent - what the fetch before may have handed to the MDA (of
+ * what is still on the server) into ps->sent, and the journal of it made
+ * to hold what this fetch may hand over too, durably, before it does */
+static int pop3_mark_sent(struct pop3_state *ps, carray *list, char **known, struct buf *err)
 {
-	return bsearch(&uidl, list, strlist_len(list), sizeof(char *), pop3_strcmp) != NULL;
+	char **all;
+	unsigned i;
+	int rc;
+
+	if ((ps->sent = pop3_known(ps->sent_path, list, err)) == NULL)
+		return -1;
+	all = xcalloc(1, sizeof(char *));
+	for (i = 0; i < carray_count(list); i++) {
+		struct mailpop3_msg_info *mi = carray_get(list, i);
+		if (mi && (pop3_in(ps->sent, mi->msg_uidl) ||
+			   (!pop3_in(known, mi->msg_uidl) && !pop3_in(ps->refused, mi->msg_uidl))))
+			all = strlist_add(all, mi->msg_uidl);
+	}
+	rc = mra_uidl_rewrite(ps->sent_path, all);
+	strlist_free(all);
+	if (rc < 0) {
+		buf_printf(err, _("cannot write %s"), ps->sent_path);
+		return -1;
+	}
+	return 0;
 }
 
 /* pop3_run - list, then fetch what the journals do not know */
@@ -308,6 +340,10 @@ static int pop3_run(struct mra *m, const struct mra_account *a, mailpop3 *pop,
 		struct mailpop3_msg_info *mi = carray_get(list, i);
 		if (mi && !pop3_in(known, mi->msg_uidl) && !pop3_in(ps->refused, mi->msg_uidl))
 			st->total++, st->total_bytes += mi->msg_size;
+	}
+	if (pop3_mark_sent(ps, list, known, err) < 0) {
+		strlist_free(known);
+		return -1;
 	}
 	pipelining = pop3_has_capa(pop, "PIPELINING");
 	for (i = 0; i < carray_count(list) && rc == 0; i++) {
@@ -351,15 +387,18 @@ int mra_pop3_fetch(struct mra *m, const struct mra_account *a, struct mra_stats 
 	}
 	ps.path = mra_state_path(m, a, "pop3", NULL);
 	ps.refused_path = mra_state_path(m, a, "refused", NULL);
+	ps.sent_path = mra_state_path(m, a, "sent", NULL);
 	m->link = &l;
-	if (ps.path == NULL || ps.refused_path == NULL)
+	if (ps.path == NULL || ps.refused_path == NULL || ps.sent_path == NULL)
 		buf_printf(err, _("cannot make %s"), m->state_dir);
 	else
 		rc = pop3_run(m, a, pop, &ps, st, err);
 	m->link = NULL;
 	free(ps.path);
 	free(ps.refused_path);
+	free(ps.sent_path);
 	strlist_free(ps.refused);
+	strlist_free(ps.sent);
 	crash_point("mra-before-quit");
 	/* RFC 1939 6: DELE takes effect at QUIT only; on an error the
 	 * session ends without it and nothing is deleted */

@@ -78,20 +78,23 @@ done
 # a reader (mutt, an IMAP client) moves what was delivered before the crash
 # into cur/ before the next fetch: poczta-mda must still find those copies,
 # so the UIDs fetched again are not sent XFRESH (only those above the mark
-# the journal took before the crashed fetch sent anything)
-for p in mra-delivered:401 mra-journaled:250; do
-	reset_many
-	POCZTA_CRASH_AT=$p "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imapkeep >/dev/null 2>&1
-	for f in "$T"/Maildir/new/*; do mv "$f" "$T/Maildir/cur/${f##*/}:2,S"; done
-	"$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch imapkeep >"$T/out" 2>&1
-	rc=$?
-	got=$(local_count) dups=$(local_dups)
-	if [ $rc = 0 ] && [ "$got" = 450 ] && [ -z "$dups" ]; then
-		ok "crash at $p, the copies read (moved to cur/), then a fetch: each message once"
-	else
-		not_ok "crash at $p, copies in cur/: rc=$rc local=$got dups=[$(echo $dups | head -c 200)]"
-		sed 's/^/# /' "$T/out"
-	fi
+# the journal took before the crashed fetch sent anything; for POP3 the
+# UIDLs it listed)
+for acct in imapkeep pop; do
+	for p in mra-delivered:401 mra-journaled:250; do
+		reset_many
+		POCZTA_CRASH_AT=$p "$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch $acct >/dev/null 2>&1
+		for f in "$T"/Maildir/new/*; do mv "$f" "$T/Maildir/cur/${f##*/}:2,S"; done
+		"$BIN/poczta-mra" -c "$T/poczta.conf" -q fetch $acct >"$T/out" 2>&1
+		rc=$?
+		got=$(local_count) dups=$(local_dups)
+		if [ $rc = 0 ] && [ "$got" = 450 ] && [ -z "$dups" ]; then
+			ok "$acct: crash at $p, the copies read (moved to cur/), then a fetch: each once"
+		else
+			not_ok "$acct: crash at $p, copies in cur/: rc=$rc local=$got dups=[$(echo $dups | head -c 200)]"
+			sed 's/^/# /' "$T/out"
+		fi
+	done
 done
 j=$(cat "$T"/data/mra/imapkeep/imap.*)
 check_eq "the journal's mark of what was sent is the last UID fetched" \
