@@ -5,28 +5,13 @@
 # was read, End reads the list to its end in steps, a tag change keeps the
 # row and the cursor, and new mail coming in keeps the cursor on its thread.
 . "$(dirname "$0")/../lib.sh"
-
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v notmuch >/dev/null || { echo "1..0 # SKIP notmuch is not installed"; exit 0; }
-[ -x "$BIN/poczta" ] || { not_ok "bin/poczta is built"; done_testing; }
+. "$(dirname "$0")/../client.sh"
+command -v notmuch >/dev/null || { not_ok "notmuch is installed (debian-packages)"; done_testing; }
+S=lazy
+CLIENT_WAIT=30
 TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
-SOCK=poczta-lazy-$$
-export TMUX_TMPDIR="$T" LANG=C.UTF-8 LC_ALL=C.UTF-8
-tm () { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-screen () { tm capture-pane -p -t lazy; }
-keys () { tm send-keys -t lazy "$@"; }
-# wait_for TEXT [SECONDS]: until TEXT is on the screen
-wait_for () {
-	i=0
-	while [ $i -lt $((${2:-30} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
 # wait_re REGEX [SECONDS]: until a line of the screen matches REGEX (grep -E)
 wait_re () {
 	i=0
