@@ -28,22 +28,6 @@ static void maildrop_fail(struct dsn *d, const char *what, const char *path)
 	dsn_set(d, DSN_TEMPFAIL, "4.3.0", "%s %s: %s", what, path, strerror(errno));
 }
 
-/* maildrop_write_all - n octets to fd at its offset; 0 or -1 with errno */
-static int maildrop_write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 struct maildrop_file *maildrop_new(const char *dir, struct dsn *d)
 {
 	struct maildrop_file *f;
@@ -67,7 +51,7 @@ struct maildrop_file *maildrop_new(const char *dir, struct dsn *d)
 	memset(head, ' ', sizeof(head));
 	head[sizeof(head) - 1] = '\n';
 	if (f->fd < 0 || fchmod(f->fd, 0644) < 0 ||
-	    maildrop_write_all(f->fd, head, sizeof(head)) < 0) {
+	    write_all(f->fd, head, sizeof(head)) < 0) {
 		maildrop_fail(d, "cannot write", f->tmp);
 		maildrop_abort(f);
 		return NULL;
@@ -77,7 +61,7 @@ struct maildrop_file *maildrop_new(const char *dir, struct dsn *d)
 
 int maildrop_write(struct maildrop_file *f, const void *p, size_t len, struct dsn *d)
 {
-	if (maildrop_write_all(f->fd, p, len) < 0) {
+	if (write_all(f->fd, p, len) < 0) {
 		maildrop_fail(d, "cannot write", f->tmp);
 		return -1;
 	}
@@ -112,7 +96,7 @@ int maildrop_commit(struct maildrop_file *f, const struct queue_env *env, char *
 	memset(head, ' ', MAILDROP_HEAD);
 	memcpy(head, line, (size_t)snprintf(line, sizeof(line), MAILDROP_MAGIC "%llu", f->len));
 	head[MAILDROP_HEAD - 1] = '\n';
-	if (maildrop_write_all(f->fd, e.data, e.len) < 0 ||
+	if (write_all(f->fd, e.data, e.len) < 0 ||
 	    pwrite(f->fd, head, MAILDROP_HEAD, 0) != MAILDROP_HEAD || fsync(f->fd) < 0)
 		maildrop_fail(d, "cannot write", f->tmp);
 	else if (rename(f->tmp, path) < 0)

@@ -15,18 +15,23 @@ tm () { tmux -L "$SOCK" "$@"; }
 screen () { tm capture-pane -p -t "$S"; }
 keys () { tm send-keys -t "$S" "$@"; }
 
-# wait_for TEXT [SECONDS]: until TEXT is on the screen ($CLIENT_WAIT s, 20 by default:
-# valgrind, load); the screen as TAP comments when it never is
-wait_for () {
+# client_wait GREP-OPTION TEXT [SECONDS]: until grep finds TEXT on the
+# screen ($CLIENT_WAIT s, 20 by default: valgrind, load); the screen as TAP
+# comments when it never does
+client_wait () {
 	i=0
-	while [ $i -lt $((${2:-${CLIENT_WAIT:-20}} * 10)) ]; do
-		screen | grep -qF -- "$1" && return 0
+	while [ $i -lt $((${3:-${CLIENT_WAIT:-20}} * 10)) ]; do
+		screen | grep -q "$1" -- "$2" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	screen | sed 's/^/# /'
 	return 1
 }
+# wait_for TEXT [SECONDS]: until TEXT is on the screen
+wait_for () { client_wait -F "$@"; }
+# wait_re REGEX [SECONDS]: until a line of the screen matches REGEX (grep -E)
+wait_re () { client_wait -E "$@"; }
 
 # eventually SECONDS COMMAND...: until COMMAND succeeds; the screen as TAP
 # comments when it never does

@@ -12,17 +12,6 @@ CLIENT_WAIT=30
 TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-# wait_re REGEX [SECONDS]: until a line of the screen matches REGEX (grep -E)
-wait_re () {
-	i=0
-	while [ $i -lt $((${2:-30} * 10)) ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen | sed 's/^/# /'
-	return 1
-}
 # topics: the "topic N" of every index row on the screen, one a line
 topics () { screen | sed -n '2,29p' | grep -o 'topic [0-9]*'; }
 
