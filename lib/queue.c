@@ -24,8 +24,10 @@ struct queue *queue_open(const char *dir, struct buf *err)
 	q->incoming = xasprintf("%s/incoming", dir);
 	q->msgdir = xasprintf("%s/msg", dir);
 	q->sock = xasprintf("%s/committer.sock", dir);
+	q->spare = xasprintf("%s/spare", dir);
 	q->garbage_age = QUEUE_GARBAGE_AGE;
-	if (mkdir_p(q->incoming, 0700) < 0 || mkdir_p(q->msgdir, 0700) < 0) {
+	if (mkdir_p(q->incoming, 0700) < 0 || mkdir_p(q->msgdir, 0700) < 0 ||
+	    mkdir_p(q->spare, 0700) < 0) {
 		if (err)
 			/* L10N: the queue directory could not be created: path, reason */
 			buf_printf(err, _("queue %s: %s"), dir, strerror(errno));
@@ -43,6 +45,7 @@ void queue_close(struct queue *q)
 	free(q->dir);
 	free(q->incoming);
 	free(q->msgdir);
+	free(q->spare);
 	free(q->sock);
 	free(q);
 }
@@ -93,7 +96,7 @@ struct queue_new *queue_new(struct queue *q, struct dsn *d)
 	for (tries = 0; tries < 10; tries++) {
 		queue_id_make(n->id);
 		n->path = queue_path(q->incoming, n->id, NULL);
-		n->fd = open(n->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		n->fd = queue_spare_open(q, n->path);
 		if (n->fd >= 0)
 			return n;
 		x_free(&n->path);
@@ -130,7 +133,7 @@ static int queue_new_env_write(struct queue_new *n, const struct queue_env *env,
 	int fd, rc = -1;
 
 	queue_env_format(env, &text);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = queue_spare_open(n->q, path);
 	if (fd >= 0 && write_all(fd, text.data, text.len) == 0)
 		rc = 0;
 	if (rc < 0 || close(fd) < 0) {

@@ -27,6 +27,7 @@ struct queue {
 	char *dir;
 	char *incoming;		/* QUEUE/incoming */
 	char *msgdir;		/* QUEUE/msg */
+	char *spare;		/* QUEUE/spare: files kept for reuse (queue_spare.c) */
 	char *sock;		/* QUEUE/committer.sock */
 	time_t garbage_age;
 };
@@ -62,5 +63,15 @@ int queue_commit_ask(struct queue *q, const char *id);
 /* queue_mgr.c */
 /* queue_clean - remove what crashes left behind, older than q->garbage_age */
 void queue_clean(struct queue *q);
+
+/* queue_spare.c */
+#define QUEUE_SPARE_MAX 64	/* slots; each use looks at them in turn from a random one */
+/* queue_spare_open - path (which must not exist) created for writing,
+ * from a spare file when one is found (truncated), else a new one; fd or
+ * -1 with errno */
+int queue_spare_open(struct queue *q, const char *path);
+/* queue_spare_keep - a second name in the pool for the file at path, which
+ * the caller is about to unlink or replace (nothing when the pool is full) */
+void queue_spare_keep(struct queue *q, const char *path);
 
 #endif

@@ -171,7 +171,8 @@ static char *queue_update_write(struct queue *q, const char *id, const struct bu
 	int fd, ok;
 
 	free(suffix);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	unlink(tmp);	/* a crashed update of ours */
+	fd = queue_spare_open(q, tmp);
 	ok = fd >= 0 && write_all(fd, text->data, text->len) == 0;
 	crash_point("queue-update-written");
 	ok = ok && fsync(fd) == 0;
@@ -204,6 +205,7 @@ int queue_update(struct queue *q, const struct queue_env *env, struct dsn *d)
 	if (tmp == NULL)
 		return -1;
 	path = queue_path(q->msgdir, env->id, QUEUE_ENV_SUFFIX);
+	queue_spare_keep(q, path);	/* the envelope the rename replaces */
 	if (rename(tmp, path) < 0) {
 		dsn_from_errno(d, errno, _("queue: update %s"), env->id);
 		unlink(tmp);
@@ -234,10 +236,12 @@ static int queue_remove_sync(struct queue *q, const char *id, bool sync)
 	data = queue_path(q->msgdir, id, NULL);
 	/* the envelope first: without it the data is garbage, never a message;
 	 * the directory is synced so that a crash cannot bring it back */
+	queue_spare_keep(q, env);
 	if (unlink(env) == 0 || errno == ENOENT) {
 		crash_point("queue-remove-env");
 		if (!sync || fsync_dir(q->msgdir) == 0) {
 			crash_point("queue-remove-synced");
+			queue_spare_keep(q, data);
 			rc = unlink(data) < 0 && errno != ENOENT ? -1 : 0;
 		}
 	}

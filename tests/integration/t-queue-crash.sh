@@ -26,7 +26,7 @@ whole () {
 # age Q: make every file an hour old, so that the next open removes leftovers
 age () { find "$1" -type f -exec touch -d '1 hour ago' {} +; }
 # files Q: regular files left under Q (the socket aside)
-files () { find "$1" -type f | wc -l; }
+files () { find "$1" -type f -not -path "*/spare/*" | wc -l; }	# spare/: kept for reuse, never a message
 # points CMD...: the crash points CMD passes, in order, once each
 points () {
 	POCZTA_CRASH_AT=none POCZTA_CRASH_LIST=1 "$@" 2>&1 >/dev/null |

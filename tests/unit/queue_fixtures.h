@@ -67,10 +67,11 @@ static char *read_data(struct queue *q, const char *id)
 	return s;
 }
 
-/* count_files - regular files in DIR */
+/* count_files - regular files in DIR, but the spare ones kept for reuse
+ * (QUEUE/spare: never a message) */
 static inline int count_files(const char *dir)
 {
-	char *cmd = xasprintf("find '%s' -type f | wc -l", dir);
+	char *cmd = xasprintf("find '%s' -type f -not -path '*/spare/*' | wc -l", dir);
 	FILE *f = popen(cmd, "r");
 	int n = -1;
 
