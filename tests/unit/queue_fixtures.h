@@ -67,11 +67,10 @@ static char *read_data(struct queue *q, const char *id)
 	return s;
 }
 
-/* count_files - regular files in DIR, but the spare ones kept for reuse
- * (QUEUE/spare: never a message) */
-static inline int count_files(const char *dir)
+/* count_found - what find(1) finds in DIR with the tests in args */
+static inline int count_found(const char *dir, const char *args)
 {
-	char *cmd = xasprintf("find '%s' -type f -not -path '*/spare/*' | wc -l", dir);
+	char *cmd = xasprintf("find '%s' %s | wc -l", dir, args);
 	FILE *f = popen(cmd, "r");
 	int n = -1;
 
@@ -80,6 +79,13 @@ static inline int count_files(const char *dir)
 	pclose(f);
 	free(cmd);
 	return n;
+}
+
+/* count_files - regular files in DIR, but the spare ones kept for reuse
+ * (QUEUE/spare: never a message) */
+static inline int count_files(const char *dir)
+{
+	return count_found(dir, "-type f -not -path '*/spare/*'");
 }
 
 #endif

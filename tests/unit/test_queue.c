@@ -23,20 +23,6 @@
 
 #include "queue_fixtures.h"
 
-/* count_dir_files - the files right in dir */
-static int count_dir_files(const char *dir)
-{
-	char *cmd = xasprintf("find '%s' -maxdepth 1 -type f | wc -l", dir);
-	FILE *f = popen(cmd, "r");
-	int n = -1;
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &n), 1);
-	pclose(f);
-	free(cmd);
-	return n;
-}
-
 static void test_commit_list_load_update_remove(void **state)
 {
 	struct buf err = BUF_INIT;
@@ -79,11 +65,11 @@ static void test_commit_list_load_update_remove(void **state)
 	/* its files (and the envelope the update replaced) are kept, and the
 	 * next message takes two of them instead of making new ones */
 	dir = xasprintf("%s/spare", scratch);
-	assert_int_equal(count_dir_files(dir), 3);
+	assert_int_equal(count_found(dir, "-maxdepth 1 -type f"), 3);
 	queue_env_free(&env);
 	env_init(&env, "bob@example.org", 1);
 	assert_int_equal(commit_msg(q, &env, "Subject: again\n\nbody\n"), 0);
-	assert_int_equal(count_dir_files(dir), 1);
+	assert_int_equal(count_found(dir, "-maxdepth 1 -type f"), 1);
 	ids = queue_list(q);
 	data = read_data(q, ids[0]);
 	assert_string_equal(data, "Subject: again\n\nbody\n");	/* truncated first */
